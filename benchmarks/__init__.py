@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of `sla` against peer libraries (``python -m benchmarks``)."""

@@ -1,0 +1,73 @@
+"""The typer application behind the ``sla`` command.
+
+Exit codes: 0 ok, 1 problems found, 2 usage error (bad arguments or files).
+Errors from the library are printed as one readable message; ``--debug``
+shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sla._errors import SLAError
+
+app = typer.Typer(
+    name="sla",
+    help="Tiered SLA billing and service levels.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+_state: dict[str, bool] = {"debug": False}
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _register() -> None:
+    # Commands live in their own modules; importing them registers them on `app`.
+    from sla.cli import _demo  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    _register()
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, prog_name="sla", standalone_mode=False)
+    except SLAError as exc:
+        if _state["debug"]:
+            raise
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        return 2
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        return 1
+    except Exception as exc:
+        # Usage errors of the (vendored) click layer carry their exit code and
+        # know how to show themselves; anything else is a bug and propagates.
+        show = getattr(exc, "show", None)
+        code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

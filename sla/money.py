@@ -1,0 +1,645 @@
+"""Exact money: :class:`Money` and :class:`Currency`.
+
+Amounts are :class:`~decimal.Decimal` and keep sub-minor precision (a rate of
+0.0125 USD per minute is a real price). Nothing is rounded behind your back:
+rounding to the currency's minor unit happens only in :meth:`Money.rounded`,
+:meth:`Money.allocate`, :meth:`Money.split`, :meth:`Money.to_minor` and
+:meth:`Money.format`, each with an explicit rounding mode (banker's rounding,
+``ROUND_HALF_EVEN``, by default).
+
+Arithmetic runs in a private decimal context of 50 significant digits with
+the invalid-operation and division-by-zero traps on, so a result is exact
+unless a division does not terminate (then it carries 50 significant digits).
+
+Minor units follow ISO 4217 List One (maintained by SIX Group on behalf of
+ISO). The code list and most minor units come from the Unicode CLDR
+``currencyData`` shipped with babel; where CLDR's ``digits`` differ from ISO
+4217 (CLDR rounds some currencies to whole units for display), the ISO value
+in ``_ISO_4217_OVERRIDES`` wins.
+"""
+
+from __future__ import annotations
+
+import copy
+import decimal
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Final, Literal, SupportsIndex, TypeAlias
+
+from sla._errors import CurrencyError, CurrencyMismatchError, MoneyError
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+__all__ = ["ROUNDING_MODES", "Currency", "Money", "Rounding"]
+
+#: Amount-like inputs accepted by :class:`Money`: never ``float``.
+AmountLike: TypeAlias = Decimal | int | str
+#: Multipliers and divisors accepted by ``*`` and ``/``: never ``float``.
+Number: TypeAlias = Decimal | int | Fraction
+
+Rounding: TypeAlias = Literal[
+    "ROUND_HALF_EVEN",
+    "ROUND_HALF_UP",
+    "ROUND_HALF_DOWN",
+    "ROUND_UP",
+    "ROUND_DOWN",
+    "ROUND_CEILING",
+    "ROUND_FLOOR",
+    "ROUND_05UP",
+]
+
+#: The rounding modes :meth:`Money.rounded` accepts. ``decimal.ROUND_HALF_UP``
+#: and friends are these same strings; short forms such as ``"half_up"`` work too.
+ROUNDING_MODES: Final = frozenset(
+    {
+        decimal.ROUND_HALF_EVEN,
+        decimal.ROUND_HALF_UP,
+        decimal.ROUND_HALF_DOWN,
+        decimal.ROUND_UP,
+        decimal.ROUND_DOWN,
+        decimal.ROUND_CEILING,
+        decimal.ROUND_FLOOR,
+        decimal.ROUND_05UP,
+    }
+)
+
+_CTX: Final = decimal.Context(
+    prec=50,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+# ISO 4217 List One minor units where CLDR's display digits differ.
+# Source: ISO 4217 "List One: Currency, fund and precious metal codes",
+# https://www.six-group.com/en/products-services/financial-information/data-standards.html
+_ISO_4217_OVERRIDES: Final[dict[str, int]] = {
+    "AFN": 2,
+    "ALL": 2,
+    "COP": 2,
+    "HUF": 2,
+    "IDR": 2,
+    "IQD": 3,
+    "IRR": 2,
+    "KPW": 2,
+    "LAK": 2,
+    "LBP": 2,
+    "MGA": 2,
+    "MMK": 2,
+    "RSD": 2,
+    "SOS": 2,
+    "SYP": 2,
+    "YER": 2,
+}
+
+
+def normalize_rounding(rounding: str, *, field: str = "rounding") -> str:
+    """Turn ``"half_up"``, ``"ROUND_HALF_UP"`` or ``decimal.ROUND_HALF_UP`` into a mode."""
+    if not isinstance(rounding, str):
+        raise MoneyError(f"expected a rounding mode name, got {rounding!r}", field=field)
+    name = rounding.strip().upper()
+    if not name.startswith("ROUND_"):
+        name = "ROUND_" + name
+    if name not in ROUNDING_MODES:
+        allowed = ", ".join(sorted(m.removeprefix("ROUND_").lower() for m in ROUNDING_MODES))
+        raise MoneyError(f"unknown rounding mode {rounding!r} (use one of: {allowed})", field=field)
+    return name
+
+
+class Currency:
+    """An ISO 4217 currency: its code, minor units and English name.
+
+    Instances are interned: ``Currency("USD") is Currency("USD")``.
+
+    >>> Currency("JPY").minor_units, Currency("KWD").minor_units
+    (0, 3)
+    """
+
+    __slots__ = ("_quantum", "code", "minor_units", "name")
+
+    code: str
+    minor_units: int
+    name: str
+    _quantum: Decimal
+
+    def __new__(cls, code: str | Currency) -> Currency:
+        if isinstance(code, Currency):
+            return code
+        return _currency(code)
+
+    @classmethod
+    def _build(cls, code: str, minor_units: int, name: str) -> Currency:
+        self = object.__new__(cls)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "minor_units", minor_units)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "_quantum", Decimal(1).scaleb(-minor_units))
+        return self
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Currency is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Currency is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Currency, (self.code,))
+
+    def __copy__(self) -> Currency:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Currency:
+        return self
+
+    def __repr__(self) -> str:
+        return f"Currency({self.code!r})"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Currency):
+            return self.code == other.code
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+    @property
+    def quantum(self) -> Decimal:
+        """The smallest unit as a Decimal: ``0.01`` for USD, ``1`` for JPY."""
+        return self._quantum
+
+    @staticmethod
+    def all_codes() -> frozenset[str]:
+        """Every currency code `sla` knows (CLDR's list, including historical codes)."""
+        return _known_codes()
+
+
+@cache
+def _known_codes() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+_REGISTRY: dict[str, Currency] = {}
+
+
+def _currency(code: str) -> Currency:
+    found = _REGISTRY.get(code) if isinstance(code, str) else None
+    if found is None:
+        found = _REGISTRY[code] = _lookup_currency(code)
+    return found
+
+
+def _lookup_currency(code: str) -> Currency:
+    if not isinstance(code, str):
+        raise CurrencyError(
+            f"expected an ISO 4217 code such as 'USD', got {type(code).__name__} {code!r}",
+            field="currency",
+        )
+    text = code.strip()
+    if len(text) != 3 or not text.isascii() or not text.isalpha():
+        raise CurrencyError(
+            f"{code!r} is not an ISO 4217 code (three letters such as 'USD')", field="currency"
+        )
+    if not text.isupper():
+        raise CurrencyError(
+            f"{code!r} is not an ISO 4217 code; codes are upper case (did you mean "
+            f"{text.upper()!r}?)",
+            field="currency",
+        )
+    if text not in _known_codes():
+        raise CurrencyError(f"unknown currency code {text!r}", field="currency")
+    from babel.numbers import get_currency_name, get_currency_precision
+
+    minor = _ISO_4217_OVERRIDES.get(text, get_currency_precision(text))
+    return Currency._build(text, int(minor), str(get_currency_name(text, locale="en")))
+
+
+def _to_decimal(value: object, *, field: str = "amount") -> Decimal:
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise MoneyError(f"expected a number, got the boolean {value!r}", field=field)
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        try:
+            result = Decimal(text)
+        except decimal.InvalidOperation:
+            raise MoneyError(f"{value!r} is not a decimal number", field=field) from None
+    elif isinstance(value, float):
+        raise MoneyError(
+            f"float {value!r} is not accepted: binary floats lose cents; pass a str, "
+            f"int or Decimal (e.g. Decimal({str(value)!r}))",
+            field=field,
+        )
+    elif isinstance(value, Fraction):
+        result = _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
+    else:
+        raise MoneyError(
+            f"expected a Decimal, int or str, got {type(value).__name__} {value!r}", field=field
+        )
+    if not result.is_finite():
+        raise MoneyError(f"{value!r} is not a finite number", field=field)
+    return result
+
+
+def _mismatch(op: str, a: Money, b: Money) -> CurrencyMismatchError:
+    return CurrencyMismatchError(
+        f"cannot {op} {a.currency.code} and {b.currency.code}; convert explicitly first",
+        field="currency",
+    )
+
+
+@lru_cache(maxsize=256)
+def _currency_pattern(locale: str, digits: int) -> tuple[Any, Any]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        loc = Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise MoneyError(f"unknown locale {locale!r}: {exc}", field="locale") from None
+    pattern = copy.copy(loc.currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return loc, pattern
+
+
+class Money:
+    """An exact amount of one currency.
+
+    >>> price = Money("0.0125", "USD") * 1000
+    >>> price
+    Money('12.5000', 'USD')
+    >>> price.rounded()
+    Money('12.50', 'USD')
+    >>> Money("10.00", "USD").allocate([1, 1, 1])
+    [Money('3.34', 'USD'), Money('3.33', 'USD'), Money('3.33', 'USD')]
+
+    Raises :class:`~sla.MoneyError` for floats, NaN, infinity and malformed
+    strings, :class:`~sla.CurrencyError` for unknown codes, and
+    :class:`~sla.CurrencyMismatchError` when currencies are mixed.
+    """
+
+    __slots__ = ("_amount", "_currency")
+
+    _amount: Decimal
+    _currency: Currency
+
+    def __init__(self, amount: AmountLike, currency: str | Currency) -> None:
+        cur = _REGISTRY.get(currency) if currency.__class__ is str else None
+        _set_amount(self, _to_decimal(amount))
+        _set_currency(self, cur if cur is not None else Currency(currency))
+
+    @classmethod
+    def _of(cls, amount: Decimal, currency: Currency) -> Money:
+        # Trusted fast path: amount is a finite Decimal, currency a Currency.
+        self = _new(cls)
+        _set_amount(self, amount)
+        _set_currency(self, currency)
+        return self
+
+    # -- construction helpers -------------------------------------------------
+
+    @classmethod
+    def zero(cls, currency: str | Currency) -> Money:
+        """Zero in ``currency``."""
+        return cls._of(Decimal(0), Currency(currency))
+
+    @classmethod
+    def from_minor(cls, units: int, currency: str | Currency) -> Money:
+        """From integer minor units: ``Money.from_minor(1230, "USD") == Money("12.30", "USD")``."""
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise MoneyError(f"minor units must be an int, got {units!r}", field="units")
+        cur = Currency(currency)
+        return cls._of(Decimal(units).scaleb(-cur.minor_units), cur)
+
+    @classmethod
+    def parse(cls, text: str) -> Money:
+        """Parse ``"12.30 USD"`` (or ``"USD 12.30"``) into Money."""
+        if not isinstance(text, str):
+            raise MoneyError(f"expected text such as '12.30 USD', got {text!r}", field="money")
+        parts = text.split()
+        if len(parts) != 2:
+            raise MoneyError(
+                f"{text!r} is not money; write an amount and a code, e.g. '12.30 USD'",
+                field="money",
+            )
+        first, second = parts
+        if len(first) == 3 and first.isalpha():
+            first, second = second, first
+        return cls(first, second)
+
+    # -- accessors ------------------------------------------------------------
+
+    @property
+    def amount(self) -> Decimal:
+        """The exact amount, with whatever sub-minor precision it carries."""
+        return self._amount
+
+    @property
+    def currency(self) -> Currency:
+        """The :class:`Currency`."""
+        return self._currency
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Money is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Money is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Money, (self._amount, self._currency.code))
+
+    def __repr__(self) -> str:
+        return f"Money('{self._amount:f}', {self._currency.code!r})"
+
+    def __str__(self) -> str:
+        return f"{self._amount:f} {self._currency.code}"
+
+    def __hash__(self) -> int:
+        return hash((self._amount, self._currency.code))
+
+    def __bool__(self) -> bool:
+        return bool(self._amount)
+
+    # -- comparison -----------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Money):
+            return self._currency is other._currency and self._amount == other._amount
+        return NotImplemented
+
+    def _check(self, other: object, op: str) -> Money:
+        if not isinstance(other, Money):
+            raise MoneyError(
+                f"cannot {op} Money and {type(other).__name__}; both sides must be Money",
+                field="other",
+            )
+        if other._currency is not self._currency:
+            raise _mismatch(op, self, other)
+        return other
+
+    def __lt__(self, other: Money) -> bool:
+        return self._amount < self._check(other, "compare")._amount
+
+    def __le__(self, other: Money) -> bool:
+        return self._amount <= self._check(other, "compare")._amount
+
+    def __gt__(self, other: Money) -> bool:
+        return self._amount > self._check(other, "compare")._amount
+
+    def __ge__(self, other: Money) -> bool:
+        return self._amount >= self._check(other, "compare")._amount
+
+    # -- arithmetic -----------------------------------------------------------
+
+    def __add__(self, other: Money) -> Money:
+        if other.__class__ is Money and other._currency is self._currency:
+            result = _new(Money)
+            _set_amount(result, _add(self._amount, other._amount))
+            _set_currency(result, self._currency)
+            return result
+        return Money._of(_CTX.add(self._amount, self._check(other, "add")._amount), self._currency)
+
+    def __radd__(self, other: object) -> Money:
+        # `sum()` starts from the int 0; accept exactly that and nothing else.
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return self._check(other, "add").__add__(self)
+
+    def __sub__(self, other: Money) -> Money:
+        if isinstance(other, Money) and other._currency is self._currency:
+            return Money._of(_CTX.subtract(self._amount, other._amount), self._currency)
+        return Money._of(
+            _CTX.subtract(self._amount, self._check(other, "subtract")._amount), self._currency
+        )
+
+    def __neg__(self) -> Money:
+        return Money._of(_CTX.minus(self._amount), self._currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return Money._of(_CTX.abs(self._amount), self._currency)
+
+    def __mul__(self, factor: Number) -> Money:
+        if isinstance(factor, Money):  # type: ignore[unreachable]
+            raise MoneyError("cannot multiply Money by Money", field="factor")
+        return Money._of(
+            _CTX.multiply(self._amount, _to_decimal(factor, field="factor")), self._currency
+        )
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: Number) -> Money:
+        value = _to_decimal(divisor, field="divisor")
+        if not value:
+            raise MoneyError("cannot divide money by zero", field="divisor")
+        return Money._of(_CTX.divide(self._amount, value), self._currency)
+
+    def ratio(self, other: Money) -> Decimal:
+        """``self / other`` as a Decimal, for two amounts in one currency."""
+        other = self._check(other, "divide")
+        if not other._amount:
+            raise MoneyError("cannot divide by a zero amount", field="other")
+        return _CTX.divide(self._amount, other._amount)
+
+    # -- rounding and splitting -------------------------------------------------
+
+    def rounded(self, rounding: str = decimal.ROUND_HALF_EVEN) -> Money:
+        """Round to the currency's minor unit (banker's rounding by default).
+
+        >>> Money("2.675", "USD").rounded(), Money("2.675", "USD").rounded("half_up")
+        (Money('2.68', 'USD'), Money('2.68', 'USD'))
+        >>> Money("2.665", "USD").rounded(), Money("2.665", "USD").rounded("half_up")
+        (Money('2.66', 'USD'), Money('2.67', 'USD'))
+        """
+        mode = rounding if rounding == decimal.ROUND_HALF_EVEN else normalize_rounding(rounding)
+        quantum = self._currency._quantum
+        return Money._of(
+            self._amount.quantize(quantum, rounding=mode, context=_CTX), self._currency
+        )
+
+    def is_rounded(self) -> bool:
+        """Whether the amount has no precision below the minor unit."""
+        return self.rounded("ROUND_DOWN")._amount == self._amount
+
+    def to_minor(self, rounding: str = decimal.ROUND_HALF_EVEN) -> int:
+        """The rounded amount in integer minor units (cents): ``Money("12.30", "USD") -> 1230``."""
+        return int(self.rounded(rounding)._amount.scaleb(self._currency.minor_units, context=_CTX))
+
+    def allocate(
+        self, weights: Sequence[Number | str], rounding: str = decimal.ROUND_HALF_EVEN
+    ) -> list[Money]:
+        """Split the rounded amount by ``weights`` into parts that sum to it exactly.
+
+        Each part gets its share rounded toward zero; the remaining minor units
+        go one each to the parts with the largest remainders, ties to the
+        earlier part. A zero weight always gets zero. A negative amount splits
+        like its absolute value, negated.
+
+        >>> Money("100", "USD").allocate([70, 20, 10])
+        [Money('70.00', 'USD'), Money('20.00', 'USD'), Money('10.00', 'USD')]
+        >>> Money("-0.05", "EUR").allocate([1, 1])
+        [Money('-0.03', 'EUR'), Money('-0.02', 'EUR')]
+        """
+        if isinstance(weights, (str, bytes)) or not isinstance(weights, Iterable):
+            raise MoneyError("weights must be a sequence of numbers", field="weights")
+        values: list[Decimal] = []
+        for i, weight in enumerate(weights):
+            value = _to_decimal(weight, field=f"weights[{i}]")
+            if value < 0:
+                raise MoneyError(f"weight {weight!r} is negative", field=f"weights[{i}]")
+            values.append(value)
+        if not values:
+            raise MoneyError("need at least one weight", field="weights")
+        # Scale the weights to integers on a common exponent: all math below is exact ints.
+        exponent = min(int(v.as_tuple().exponent) for v in values)
+        ints = [int(v.scaleb(-exponent, context=_CTX)) for v in values]
+        total_weight = sum(ints)
+        if total_weight == 0:
+            raise MoneyError("at least one weight must be positive", field="weights")
+        total = self.to_minor(rounding)
+        sign = -1 if total < 0 else 1
+        units = abs(total)
+        parts: list[int] = []
+        remainders: list[int] = []
+        for w in ints:
+            q, r = divmod(units * w, total_weight)
+            parts.append(q)
+            remainders.append(r)
+        left = units - sum(parts)
+        if left:
+            # Largest remainder first; ties go to the earlier part.
+            order = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
+            for i in order[:left]:
+                parts[i] += 1
+        cur = self._currency
+        return [Money._of(Decimal(sign * p).scaleb(-cur.minor_units), cur) for p in parts]
+
+    def split(self, n: SupportsIndex, rounding: str = decimal.ROUND_HALF_EVEN) -> list[Money]:
+        """Split into ``n`` equal parts (differing by at most one minor unit)."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise MoneyError(f"number of parts must be a positive int, got {n!r}", field="n")
+        return self.allocate([1] * n, rounding)
+
+    # -- presentation ----------------------------------------------------------
+
+    def format(
+        self,
+        locale: str = "en_US",
+        *,
+        rounding: str = decimal.ROUND_HALF_EVEN,
+        precise: bool = False,
+    ) -> str:
+        """Format for people with babel (CLDR patterns).
+
+        The amount is rounded to the currency's minor unit first (explicitly,
+        with ``rounding``); ``precise=True`` shows every digit instead.
+
+        >>> Money("1234.5", "EUR").format(locale="de_DE") == "1.234,50\\xa0€"
+        True
+        >>> Money("1234.5", "USD").format()
+        '$1,234.50'
+        """
+        minor = self._currency.minor_units
+        if precise:
+            value = self._amount
+            digits = max(minor, -min(0, int(value.as_tuple().exponent)))
+        else:
+            value = self.rounded(rounding)._amount
+            digits = minor
+        loc, pattern = _currency_pattern(locale, digits)
+        return str(pattern.apply(value, loc, currency=self._currency.code, currency_digits=False))
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"amount": "12.30", "currency": "USD"}``: the amount as a string, never a float."""
+        return {"amount": f"{self._amount:f}", "currency": self._currency.code}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Money:
+        """Inverse of :meth:`to_dict`."""
+        if not isinstance(data, dict):
+            raise MoneyError(
+                f"expected a mapping with amount and currency, got {data!r}", field="money"
+            )
+        missing = [k for k in ("amount", "currency") if k not in data]
+        if missing:
+            raise MoneyError(f"missing {', '.join(missing)}", field="money")
+        extra = sorted(set(data) - {"amount", "currency"})
+        if extra:
+            raise MoneyError(f"unexpected keys {extra}", field="money")
+        return cls(data["amount"], data["currency"])
+
+    # -- pydantic integration -------------------------------------------------
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        def validate(value: Any) -> Money:
+            if isinstance(value, Money):
+                return value
+            if isinstance(value, str):
+                return cls.parse(value)
+            if isinstance(value, dict):
+                return cls.from_dict(value)
+            raise MoneyError(
+                f"expected money as {{'amount': '12.30', 'currency': 'USD'}} or '12.30 USD', "
+                f"got {value!r}",
+                field="money",
+            )
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda m: m.to_dict(), when_used="always"
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        amount = {
+            "type": "string",
+            "pattern": r"^-?\d+(\.\d+)?$",
+            "description": "Exact decimal amount as a string",
+            "examples": ["12.30"],
+        }
+        code = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"}
+        return {
+            "title": "Money",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {"amount": amount, "currency": code},
+                    "required": ["amount", "currency"],
+                    "additionalProperties": False,
+                },
+                {
+                    "type": "string",
+                    "pattern": r"^-?\d+(\.\d+)? [A-Z]{3}$",
+                    "examples": ["12.30 USD"],
+                },
+            ],
+        }
+
+
+_new = object.__new__
+_set_amount = Money.__dict__["_amount"].__set__
+_set_currency = Money.__dict__["_currency"].__set__
+_add = _CTX.add
