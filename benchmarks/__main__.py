@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import time
+from pathlib import Path
 
 from benchmarks._runner import Result, machine, to_markdown
 
+# Every benchmarks/bench_<group>.py with a `run() -> list[Result]` is a group.
 GROUPS = {
-    "money": "benchmarks.bench_money",
+    path.stem.removeprefix("bench_"): f"benchmarks.{path.stem}"
+    for path in sorted(Path(__file__).parent.glob("bench_*.py"))
 }
 
 
