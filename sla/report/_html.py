@@ -1,0 +1,178 @@
+"""A self-contained HTML report page: inline CSS, inline SVG, a few lines of JS.
+
+Nothing is loaded from the network, so the file opens offline and can be
+mailed around. Tables marked sortable get click-to-sort headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+import attrs
+
+__all__ = ["Report"]
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2937;background:#f8fafc}
+main{max-width:1080px;margin:0 auto;padding:24px}
+h1{font-size:26px;margin:0 0 4px} h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
+p.lead{color:#4b5563;margin-top:0}
+nav a{margin-right:14px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
+.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px;min-width:150px}
+.card .value{font-size:20px;font-weight:600}.card .label{color:#6b7280;font-size:12px}
+table{border-collapse:collapse;background:#fff;margin:8px 0 16px;width:100%}
+th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f1f5f9;cursor:default} table.sortable th{cursor:pointer}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.bad td{background:#fef2f2} tr.good td{background:#f0fdf4}
+.charts{display:flex;flex-wrap:wrap;gap:16px}
+svg.chart{background:#fff;border:1px solid #e5e7eb;border-radius:8px;max-width:100%;height:auto}
+svg .plot{fill:#fff;stroke:#d1d5db} svg .grid{stroke:#eef2f7} svg .reference{stroke:#6b7280;stroke-dasharray:5 4}
+svg .tick,svg .legend{font-size:11px;fill:#4b5563} svg .axis-label{font-size:12px;fill:#374151}
+svg .chart-title{font-size:14px;font-weight:600;fill:#111827}
+details{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:6px 10px;margin:4px 0}
+pre{white-space:pre-wrap;font-size:12px}
+footer{color:#6b7280;font-size:12px;margin-top:32px}
+"""
+
+_JS = """
+document.querySelectorAll('table.sortable').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, index) {
+    th.addEventListener('click', function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var asc = th.getAttribute('data-order') !== 'asc';
+      rows.sort(function (a, b) {
+        var x = a.cells[index].getAttribute('data-sort') || a.cells[index].textContent;
+        var y = b.cells[index].getAttribute('data-sort') || b.cells[index].textContent;
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return asc ? c : -c;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+      th.setAttribute('data-order', asc ? 'asc' : 'desc');
+    });
+  });
+});
+"""
+
+
+@attrs.define
+class Report:
+    """Builds one HTML page section by section.
+
+    >>> page = Report("Demo").heading("Numbers").table(["a"], [["1"]]).html()
+    >>> "<table" in page and "Demo" in page
+    True
+    """
+
+    title: str
+    subtitle: str = ""
+    _parts: list[str] = attrs.field(factory=list)
+    _nav: list[tuple[str, str]] = attrs.field(factory=list)
+
+    def heading(self, text: str, *, anchor: str | None = None) -> Report:
+        ident = anchor or "s" + str(len(self._nav) + 1)
+        self._nav.append((ident, text))
+        self._parts.append(f'<h2 id="{escape(ident)}">{escape(text)}</h2>')
+        return self
+
+    def paragraph(self, text: str) -> Report:
+        self._parts.append(f"<p>{escape(text)}</p>")
+        return self
+
+    def cards(self, items: Sequence[tuple[str, str]]) -> Report:
+        cells = "".join(
+            f'<div class="card"><div class="value">{escape(value)}</div>'
+            f'<div class="label">{escape(label)}</div></div>'
+            for label, value in items
+        )
+        self._parts.append(f'<div class="cards">{cells}</div>')
+        return self
+
+    def charts(self, *svgs: str) -> Report:
+        """Add trusted SVG markup produced by :mod:`sla.report._svg`."""
+        self._parts.append('<div class="charts">' + "".join(svgs) + "</div>")
+        return self
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        numeric: Sequence[int] = (),
+        row_classes: Sequence[str] | None = None,
+        row_ids: Sequence[str] | None = None,
+        sortable: bool = False,
+        caption: str = "",
+    ) -> Report:
+        num = set(numeric)
+        head = "".join(
+            f"<th{' class=num' if i in num else ''}>{escape(h)}</th>" for i, h in enumerate(headers)
+        )
+        body = []
+        for r, row in enumerate(rows):
+            cls = f' class="{escape(row_classes[r])}"' if row_classes and row_classes[r] else ""
+            ident = f' id="{escape(row_ids[r])}"' if row_ids and row_ids[r] else ""
+            cells = "".join(
+                f"<td{' class=num' if i in num else ''}>{_cell(value)}</td>"
+                for i, value in enumerate(row)
+            )
+            body.append(f"<tr{cls}{ident}>{cells}</tr>")
+        cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+        klass = ' class="sortable"' if sortable else ""
+        self._parts.append(
+            f"<table{klass}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+        return self
+
+    def details(self, summary: str, text: str, *, anchor: str | None = None) -> Report:
+        ident = f' id="{escape(anchor)}"' if anchor else ""
+        self._parts.append(
+            f"<details{ident}><summary>{escape(summary)}</summary><pre>{escape(text)}</pre></details>"
+        )
+        return self
+
+    def raw(self, trusted_html: str) -> Report:
+        """Add trusted HTML (e.g. an invoice rendered by `sla.pricing`)."""
+        self._parts.append(trusted_html)
+        return self
+
+    def html(self) -> str:
+        nav = "".join(f'<a href="#{escape(i)}">{escape(t)}</a>' for i, t in self._nav)
+        sub = f'<p class="lead">{escape(self.subtitle)}</p>' if self.subtitle else ""
+        return (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(self.title)}</title><style>{_CSS}</style></head><body><main>"
+            f"<h1>{escape(self.title)}</h1>{sub}<nav>{nav}</nav>{''.join(self._parts)}"
+            "<footer>Generated by sla. Self-contained: no network needed to view.</footer>"
+            f"</main><script>{_JS}</script></body></html>\n"
+        )
+
+    def write(self, path: str | Path) -> Path:
+        """Write the page atomically (a temp file renamed into place)."""
+        target = Path(path)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(self.html(), encoding="utf-8")
+        tmp.replace(target)
+        return target
+
+
+class Link:
+    """A table cell that links to an anchor in the page."""
+
+    __slots__ = ("href", "text")
+
+    def __init__(self, text: str, href: str) -> None:
+        self.text = text
+        self.href = href
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, Link):
+        return f'<a href="{escape(value.href)}">{escape(value.text)}</a>'
+    return escape("" if value is None else str(value))
