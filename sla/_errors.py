@@ -82,10 +82,11 @@ class SLAError(ValueError):
         """Build one error that lists every problem (errors first)."""
         found = sorted(problems, key=lambda p: p.severity != "error")
         errors = [p for p in found if p.severity == "error"]
+        if len(found) == 1:
+            return cls(found[0].reason, field=found[0].field, problems=found)
         count = len(errors)
         reason = f"{count} problem{'s' if count != 1 else ''} in {what}"
-        first = errors[0].field if count == 1 else None
-        return cls(reason, field=first, problems=found)
+        return cls(reason, field=None, problems=found)
 
     def _message(self) -> str:
         if len(self.problems) > 1 or (self.problems and self.problems[0].field != self.field):

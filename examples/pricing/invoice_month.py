@@ -1,0 +1,26 @@
+"""Issue a month's invoice for a catalogue tier with service credits.
+
+Run: python examples/pricing/invoice_month.py
+"""
+
+from __future__ import annotations
+
+import pendulum
+
+from sla.pricing import Attainment, Period, catalogue_plan, invoice
+
+
+def main() -> None:
+    plan = catalogue_plan("A", {"name": "Acme, service class A", "tax_rate": "19%"})
+    bill = invoice(
+        plan,
+        {"contacts.voice": 420, "premium_hours": "6.5"},
+        [Attainment("answered_in_target", "0.942", target="0.95", tier="A")],
+        Period.month(2024, 2, "Europe/Berlin"),
+        start=pendulum.datetime(2024, 2, 10, tz="Europe/Berlin"),
+    )
+    print(bill.to_text())
+
+
+if __name__ == "__main__":
+    main()

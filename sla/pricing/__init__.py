@@ -1,0 +1,75 @@
+"""Pricing calculators: charge models, plans per service class, credits, quotes, invoices.
+
+Everything is exact (:class:`~sla.Money`, Decimal) and explainable: every
+model has ``charge(quantity)`` and ``explain(quantity)``, every invoice line
+keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
+"""
+
+from sla.pricing._batch import rate_batch
+from sla.pricing._catalogue import CATALOGUE, catalogue_plan
+from sla.pricing._common import Step
+from sla.pricing._credits import (
+    Attainment,
+    Band,
+    BandCredit,
+    BreachCredit,
+    CreditLine,
+    CreditResult,
+    CreditSchedule,
+)
+from sla.pricing._invoice import Invoice, Line, Phase, Quote, invoice, quote
+from sla.pricing._models import (
+    ChargeModel,
+    Flat,
+    Graduated,
+    Package,
+    PerUnit,
+    Tier,
+    Transform,
+    Volume,
+    tiers_up_to,
+)
+from sla.pricing._percent import GraduatedPercentage, GreaterOf, Percentage, PercentTier
+from sla.pricing._periods import Period, prorate
+from sla.pricing._plans import Charge, Discount, Plan
+from sla.pricing._schema import PlanSpec, load_plan
+
+__all__ = [
+    "CATALOGUE",
+    "Attainment",
+    "Band",
+    "BandCredit",
+    "BreachCredit",
+    "Charge",
+    "ChargeModel",
+    "CreditLine",
+    "CreditResult",
+    "CreditSchedule",
+    "Discount",
+    "Flat",
+    "Graduated",
+    "GraduatedPercentage",
+    "GreaterOf",
+    "Invoice",
+    "Line",
+    "Package",
+    "PerUnit",
+    "PercentTier",
+    "Percentage",
+    "Period",
+    "Phase",
+    "Plan",
+    "PlanSpec",
+    "Quote",
+    "Step",
+    "Tier",
+    "Transform",
+    "Volume",
+    "catalogue_plan",
+    "invoice",
+    "load_plan",
+    "prorate",
+    "quote",
+    "rate_batch",
+    "tiers_up_to",
+]

@@ -1,0 +1,264 @@
+"""Numbers, quantities and explanation steps shared by the pricing modules."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, Literal, TypeAlias
+
+import attrs
+
+from sla._errors import MoneyError, PricingError, Problem
+from sla.money import Currency, Money, normalize_rounding
+
+#: Quantities and rates accepted by the pricing API: never ``float``.
+Number: TypeAlias = Decimal | int | str | Fraction
+#: How a quantity is rounded to whole units: ``None`` keeps it as it is.
+QuantityRounding: TypeAlias = Literal["up", "down", "half_up", "half_even"]
+
+CTX: Final = decimal.Context(
+    prec=60,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
+_QUANTITY_MODES: Final = {
+    "up": decimal.ROUND_CEILING,
+    "down": decimal.ROUND_FLOOR,
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+}
+
+
+def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> Decimal:
+    """An exact Decimal from an int, Decimal, str, Fraction or ``"12.5%"`` text.
+
+    Raises :class:`~sla.PricingError` naming ``field`` for floats, booleans,
+    malformed text, non-finite and (unless allowed) negative numbers.
+    """
+    percent = False
+    if isinstance(value, str) and value.strip().endswith("%"):
+        value, percent = value.strip()[:-1], True
+    if isinstance(value, Fraction):
+        result = fraction_to_decimal(value, field)
+    else:
+        try:
+            result = _decimal(value, field)
+        except MoneyError as error:
+            raise PricingError(error.reason, field=field) from None
+    if percent:
+        result = CTX.divide(result, Decimal(100))
+    if not allow_negative and result < 0:
+        raise PricingError(f"{value!r} is negative", field=field)
+    return result
+
+
+def _decimal(value: object, field: str) -> Decimal:
+    if isinstance(value, (bool, float)):
+        kind = "boolean" if isinstance(value, bool) else "float"
+        raise MoneyError(
+            f"{kind} {value!r} is not accepted (floats are inexact); pass an int, str or Decimal",
+            field=field,
+        )
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace("_", ""))
+        except decimal.InvalidOperation:
+            raise MoneyError(f"{value!r} is not a decimal number", field=field) from None
+    else:
+        raise MoneyError(
+            f"expected a number (int, str or Decimal), got {type(value).__name__} {value!r}",
+            field=field,
+        )
+    if not result.is_finite():
+        raise MoneyError(f"{value!r} is not a finite number", field=field)
+    return result
+
+
+def fraction_to_decimal(value: Fraction, field: str) -> Decimal:
+    """The exact Decimal of a Fraction whose decimal expansion terminates."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        raise PricingError(
+            f"{value} has no finite decimal expansion; pass a Decimal with the precision you mean",
+            field=field,
+        )
+    digits = max(twos, fives)
+    scaled = value * 10**digits
+    return Decimal(scaled.numerator).scaleb(-digits)
+
+
+def to_share(value: object, field: str) -> Decimal:
+    """A share between 0 and 1 given as ``Decimal("0.1")``, ``"10%"`` or a Fraction."""
+    share = to_decimal(value, field)
+    if share > 1:
+        raise PricingError(f"{value!r} is above 100 %", field=field)
+    return share
+
+
+def to_money(value: object, currency: Currency | None, field: str) -> Money:
+    """Money from Money or ``"12.30 USD"``; checks the currency when one is expected."""
+    if isinstance(value, Money):
+        money = value
+    elif isinstance(value, dict) or (
+        isinstance(value, str) and (currency is None or " " in value.strip())
+    ):
+        try:
+            money = Money.from_dict(value) if isinstance(value, dict) else Money.parse(value)
+        except MoneyError as error:
+            raise PricingError(error.reason, field=field) from None
+    elif isinstance(value, str) and currency is None:
+        try:
+            money = Money.parse(value)
+        except MoneyError as error:
+            raise PricingError(error.reason, field=field) from None
+    elif currency is not None and not isinstance(value, float):
+        money = Money(to_decimal(value, field, allow_negative=True), currency)
+    else:
+        raise PricingError(f"expected Money, got {value!r}", field=field)
+    if currency is not None and money.currency != currency:
+        raise PricingError(
+            f"{money} is in {money.currency.code}, the plan is in {currency.code}", field=field
+        )
+    return money
+
+
+def decimal_field(field: str) -> Callable[[object], Decimal]:
+    """An attrs converter to a non-negative Decimal that names ``field`` in errors."""
+
+    def convert(value: object) -> Decimal:
+        return to_decimal(value, field)
+
+    return convert
+
+
+def optional_decimal_field(field: str) -> Callable[[object], Decimal | None]:
+    """Like :func:`decimal_field`, keeping ``None``."""
+
+    def convert(value: object) -> Decimal | None:
+        return None if value is None else to_decimal(value, field)
+
+    return convert
+
+
+def share_field(field: str) -> Callable[[object], Decimal]:
+    """An attrs converter to a share between 0 and 1."""
+
+    def convert(value: object) -> Decimal:
+        return to_share(value, field)
+
+    return convert
+
+
+def optional_share_field(field: str) -> Callable[[object], Decimal | None]:
+    """Like :func:`share_field`, keeping ``None``."""
+
+    def convert(value: object) -> Decimal | None:
+        return None if value is None else to_share(value, field)
+
+    return convert
+
+
+def round_quantity(quantity: Decimal, mode: QuantityRounding | None) -> Decimal:
+    """Round a quantity to whole units (``None`` leaves it untouched)."""
+    if mode is None:
+        return quantity
+    return quantity.quantize(ONE, rounding=_QUANTITY_MODES[mode], context=CTX)
+
+
+def check_quantity_rounding(mode: object, field: str) -> QuantityRounding | None:
+    if mode is None or mode in _QUANTITY_MODES:
+        return mode  # type: ignore[return-value]
+    raise PricingError(
+        f"unknown quantity rounding {mode!r} (use up, down, half_up or half_even)", field=field
+    )
+
+
+def money_rounding(mode: str, field: str = "rounding") -> str:
+    """Normalize a money rounding mode (``"half_even"``, ``"ROUND_HALF_UP"``...)."""
+    try:
+        return normalize_rounding(mode, field=field)
+    except MoneyError as error:
+        raise PricingError(error.reason, field=field) from None
+
+
+def fmt(value: Decimal) -> str:
+    """A Decimal without exponent notation and without trailing zeros after the point."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def pct(share: Decimal) -> str:
+    """``Decimal("0.075")`` as ``"7.5%"``."""
+    return fmt(CTX.multiply(share, Decimal(100))) + "%"
+
+
+def raise_problems(problems: Iterable[Problem], what: str) -> None:
+    """Raise one PricingError listing every problem, if there is any."""
+    found = list(problems)
+    if found:
+        raise PricingError.from_problems(found, what=what)
+
+
+@attrs.frozen(slots=True)
+class Step:
+    """One explained step of a charge: a tier, a package count, a top-up, a fee.
+
+    ``amount`` is exact and unrounded; the steps of a charge sum to it.
+    """
+
+    label: str
+    amount: Money
+    quantity: Decimal | None = None
+    unit_price: Money | None = None
+    rate: Decimal | None = None
+    flat: Money | None = None
+
+    def __str__(self) -> str:
+        parts = [self.label]
+        if self.quantity is not None and self.unit_price is not None:
+            parts.append(f"{fmt(self.quantity)} × {fmt(self.unit_price.amount)}")
+        if self.quantity is not None and self.rate is not None:
+            parts.append(f"{pct(self.rate)} of {fmt(self.quantity)}")
+        if self.flat is not None and self.flat:
+            parts.append(f"+ flat {fmt(self.flat.amount)}")
+        return f"{': '.join(parts[:1])}{' ' if len(parts) > 1 else ''}{' '.join(parts[1:])}" + (
+            f" = {fmt(self.amount.amount)} {self.amount.currency.code}"
+        )
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Plain data, every number as a string."""
+        return {
+            "label": self.label,
+            "amount": f"{self.amount.amount:f}",
+            "quantity": None if self.quantity is None else f"{self.quantity:f}",
+            "unit_price": None if self.unit_price is None else f"{self.unit_price.amount:f}",
+            "rate": None if self.rate is None else f"{self.rate:f}",
+            "flat": None if self.flat is None else f"{self.flat.amount:f}",
+        }
+
+
+def total_of(steps: Iterable[Step], currency: Currency) -> Money:
+    """The exact sum of the steps' amounts."""
+    total = Money.zero(currency)
+    for step in steps:
+        total = total + step.amount
+    return total

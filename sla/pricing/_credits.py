@@ -1,0 +1,342 @@
+"""Service credits: attainment of a target -> credit lines, capped, claimed in time.
+
+A :class:`CreditSchedule` holds rules per metric. A :class:`BandCredit` maps
+the attained share to a credit share through bands that are
+**lower-bound inclusive**: attainment of exactly 95.0 % falls in the band that
+starts at 95.0 %. A :class:`BreachCredit` credits a fixed amount or a share
+per breach. The schedule's ``cap`` bounds the period's credits as a share of
+the basis (the charges they are computed on); ``minimum_credit`` suppresses
+credits below it; ``claim_days`` requires a claim within that many days of
+the period's end (``None``: credits are automatic).
+
+The compliance figures come in as :class:`Attainment` records, a small input
+type that the clocks layer (or any other source) can fill in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from sla._errors import PricingError, Problem
+from sla.money import Money
+from sla.pricing._common import (
+    CTX,
+    ZERO,
+    Number,
+    fraction_to_decimal,
+    optional_share_field,
+    pct,
+    raise_problems,
+    share_field,
+    to_share,
+)
+
+__all__ = [
+    "Attainment",
+    "Band",
+    "BandCredit",
+    "BreachCredit",
+    "CreditLine",
+    "CreditResult",
+    "CreditSchedule",
+]
+
+
+def _share(value: object, field: str = "attained") -> Fraction:
+    if isinstance(value, Fraction):
+        if not 0 <= value <= 1:
+            raise PricingError(f"{value} is not a share between 0 and 1", field=field)
+        return value
+    return Fraction(to_share(value, field))
+
+
+def _optional_share(value: object) -> Fraction | None:
+    return None if value is None else _share(value, "target")
+
+
+@attrs.frozen(slots=True)
+class Attainment:
+    """Compliance of one metric over one period, as the credit rules read it.
+
+    ``attained`` is the share of the target met (``Decimal("0.953")``,
+    ``Fraction(953, 1000)`` or ``"95.3%"``); ``met`` and ``total`` are the
+    counts behind it when known; ``breaches`` counts missed contacts.
+    """
+
+    metric: str
+    attained: Fraction = attrs.field(converter=_share)
+    target: Fraction | None = attrs.field(default=None, converter=_optional_share)
+    tier: str | None = None
+    period: str | None = None
+    met: int | None = None
+    total: int | None = None
+    breaches: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        for name in ("met", "total", "breaches"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 0
+            ):
+                problems.append(Problem(name, f"must be a non-negative int, got {value!r}"))
+        if isinstance(self.met, int) and isinstance(self.total, int) and self.met > self.total:
+            problems.append(Problem("met", f"{self.met} met out of only {self.total}"))
+        raise_problems(problems, "attainment")
+
+    @classmethod
+    def from_counts(cls, metric: str, met: int, total: int, **kw: object) -> Attainment:
+        """``met`` of ``total`` contacts in target (no contacts counts as 100 %)."""
+        if not isinstance(total, int) or not isinstance(met, int) or total < 0 or met < 0:
+            raise PricingError("met and total must be non-negative ints", field="total")
+        if met > total:
+            raise PricingError(f"{met} met out of only {total}", field="met")
+        share = Fraction(met, total) if total else Fraction(1)
+        return cls(metric, share, met=met, total=total, **kw)  # type: ignore[arg-type]
+
+    @property
+    def missed_target(self) -> bool:
+        """Whether ``attained`` is below ``target`` (``False`` without a target)."""
+        return self.target is not None and self.attained < self.target
+
+
+@attrs.frozen(slots=True)
+class Band:
+    """Attainment in ``[lower, upper)`` earns ``credit`` (a share of the basis)."""
+
+    lower: Decimal = attrs.field(converter=share_field("lower"))  # type: ignore[misc]
+    upper: Decimal = attrs.field(converter=share_field("upper"))  # type: ignore[misc]
+    credit: Decimal = attrs.field(converter=share_field("credit"))  # type: ignore[misc]
+
+    def label(self) -> str:
+        return f"[{pct(self.lower)}, {pct(self.upper)}) → {pct(self.credit)}"
+
+
+def _bands(value: Iterable[Band]) -> tuple[Band, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True)
+class BandCredit:
+    """Credit bands for one metric (bands sorted, contiguous, non-overlapping)."""
+
+    metric: str
+    bands: tuple[Band, ...] = attrs.field(converter=_bands)
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if not self.bands:
+            problems.append(Problem("bands", "need at least one band"))
+        for i, band in enumerate(self.bands):
+            if band.upper <= band.lower:
+                problems.append(Problem(f"bands[{i}]", f"empty band {band.label()}"))
+            if i and band.lower != self.bands[i - 1].upper:
+                kind = "gap" if band.lower > self.bands[i - 1].upper else "overlap"
+                problems.append(Problem(f"bands[{i}].lower", f"{kind} before {band.label()}"))
+        raise_problems(problems, f"credit bands for {self.metric!r}")
+
+    @classmethod
+    def below(cls, metric: str, rows: Iterable[tuple[Number, Number]]) -> BandCredit:
+        """From "below X → credit Y" rows, e.g. ``[("99%", "10%"), ("95%", "25%")]``.
+
+        The lowest band starts at 0 %; each band ends where the next higher starts.
+        """
+        pairs = sorted(
+            ((to_share(b, "below"), to_share(c, "credit")) for b, c in rows), key=lambda p: p[0]
+        )
+        bands, lower = [], ZERO
+        for upper, credit in pairs:
+            bands.append(Band(lower, upper, credit))
+            lower = upper
+        return cls(metric, bands)
+
+    def band_for(self, attained: Fraction) -> Band | None:
+        """The band ``attained`` falls in (lower bound inclusive), if any."""
+        for band in self.bands:
+            if Fraction(band.lower) <= attained < Fraction(band.upper):
+                return band
+        return None
+
+
+@attrs.frozen(slots=True)
+class BreachCredit:
+    """A credit per breach: a fixed ``amount`` or a ``share`` of the basis each."""
+
+    metric: str
+    amount: Money | None = None
+    share: Decimal | None = attrs.field(default=None, converter=optional_share_field("share"))  # type: ignore[misc]
+
+    def __attrs_post_init__(self) -> None:
+        if (self.amount is None) == (self.share is None):
+            raise PricingError("give exactly one of amount and share", field="amount")
+        if self.amount is not None and self.amount.amount < 0:
+            raise PricingError(f"{self.amount} is negative", field="amount")
+
+
+CreditRule = BandCredit | BreachCredit
+
+
+def _rules(value: Iterable[CreditRule]) -> tuple[CreditRule, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True)
+class CreditLine:
+    """One credit: which metric, why, and the (positive, unrounded) amount credited."""
+
+    metric: str
+    amount: Money
+    reason: str
+    tier: str | None = None
+    attained: Fraction | None = None
+    band: Band | None = None
+    breaches: int | None = None
+
+
+@attrs.frozen(slots=True)
+class CreditResult:
+    """The credits of a period: lines (after the cap), total, and notes on why."""
+
+    lines: tuple[CreditLine, ...]
+    total: Money
+    applied: bool
+    notes: tuple[str, ...]
+
+
+@attrs.frozen(slots=True)
+class CreditSchedule:
+    """Credit rules, a cap (share of the basis), a minimum credit and a claim rule."""
+
+    rules: tuple[CreditRule, ...] = attrs.field(converter=_rules)
+    cap: Decimal | None = attrs.field(default=None, converter=optional_share_field("cap"))  # type: ignore[misc]
+    minimum_credit: Money | None = None
+    claim_days: int | None = None
+    basis: str = "charges"
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if self.claim_days is not None and (
+            isinstance(self.claim_days, bool)
+            or not isinstance(self.claim_days, int)
+            or self.claim_days < 0
+        ):
+            problems.append(Problem("claim_days", "must be a non-negative int of days"))
+        if self.basis not in ("charges", "fees"):
+            problems.append(
+                Problem("basis", f"credit basis is 'charges' or 'fees', not {self.basis!r}")
+            )
+        if self.minimum_credit is not None and self.minimum_credit.amount < 0:
+            problems.append(Problem("minimum_credit", "is negative"))
+        raise_problems(problems, "credit schedule")
+
+    def evaluate(
+        self,
+        compliance: Sequence[Attainment],
+        basis: Money,
+        *,
+        period_end: dt.datetime | None = None,
+        claimed_at: dt.datetime | None = None,
+    ) -> CreditResult:
+        """Credit lines for the compliance figures of a period, computed on ``basis``."""
+        currency = basis.currency
+        lines: list[CreditLine] = []
+        for att in compliance:
+            if not isinstance(att, Attainment):
+                raise PricingError(f"expected an Attainment, got {att!r}", field="compliance")
+            for rule in self.rules:
+                if rule.metric != att.metric:
+                    continue
+                line = _credit(rule, att, basis)
+                if line is not None:
+                    lines.append(line)
+        notes: list[str] = []
+        if self.cap is not None:
+            lines = _apply_cap(
+                lines, Money(CTX.multiply(self.cap, basis.amount), currency), self.cap, notes
+            )
+        total = sum((line.amount for line in lines), Money.zero(currency))
+        applied = bool(lines)
+        if applied and self.minimum_credit is not None and total < self.minimum_credit:
+            notes.append(
+                f"credits of {total} are below the minimum credit {self.minimum_credit}: not issued"
+            )
+            applied = False
+        if applied and self.claim_days is not None:
+            deadline = (
+                None if period_end is None else period_end + dt.timedelta(days=self.claim_days)
+            )
+            if claimed_at is None:
+                notes.append(f"credits must be claimed within {self.claim_days} days: no claim")
+                applied = False
+            elif deadline is not None and claimed_at > deadline:
+                notes.append(
+                    f"claimed {claimed_at.isoformat()}, after the deadline {deadline.isoformat()}"
+                )
+                applied = False
+        return CreditResult(tuple(lines), total, applied, tuple(notes))
+
+
+def _credit(rule: CreditRule, att: Attainment, basis: Money) -> CreditLine | None:
+    where = f"{att.metric}" + (f" (tier {att.tier})" if att.tier else "")
+    shown = (
+        pct(fraction_to_decimal(att.attained, "attained"))
+        if _terminates(att.attained)
+        else f"{float(att.attained):.4%}"
+    )
+    if isinstance(rule, BandCredit):
+        band = rule.band_for(att.attained)
+        if band is None or band.credit == 0:
+            return None
+        return CreditLine(
+            att.metric,
+            basis * band.credit,
+            f"{where}: attained {shown}, band {band.label()}",
+            att.tier,
+            att.attained,
+            band=band,
+        )
+    if att.breaches == 0:
+        return None
+    each = rule.amount if rule.amount is not None else basis * (rule.share or ZERO)
+    return CreditLine(
+        att.metric,
+        each * att.breaches,
+        f"{where}: {att.breaches} breach(es) × {each}",
+        att.tier,
+        att.attained,
+        breaches=att.breaches,
+    )
+
+
+def _terminates(value: Fraction) -> bool:
+    den = value.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    return den == 1
+
+
+def _apply_cap(
+    lines: list[CreditLine], cap: Money, share: Decimal, notes: list[str]
+) -> list[CreditLine]:
+    left = cap
+    kept = []
+    for line in lines:
+        if line.amount <= left:
+            kept.append(line)
+            left = left - line.amount
+            continue
+        if left.amount > 0:
+            kept.append(
+                attrs.evolve(
+                    line, amount=left, reason=f"{line.reason}; cut to the cap of {pct(share)}"
+                )
+            )
+        notes.append(f"credits capped at {pct(share)} of the basis ({cap})")
+        left = Money.zero(cap.currency)
+    return kept

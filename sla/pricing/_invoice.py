@@ -1,0 +1,363 @@
+"""Quotes and invoices: lines rounded once, totals that add up to the cent.
+
+Every line is rounded **once**, to the currency's minor unit, with the plan's
+rounding mode (half-even by default); the exact amount stays on the line as
+``unrounded`` for audit. Subtotals and the total are sums of rounded lines,
+so the lines always add up to the total exactly. Tax is one line: the rate
+times the rounded taxable subtotal (never below zero), rounded once. Credit
+lines are the one exception to the plan's mode: they round toward zero, so
+rounding never pushes credits past their cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from sla._errors import PricingError
+from sla.money import Currency, Money
+from sla.pricing._common import Number, Step, fmt, pct
+from sla.pricing._credits import Attainment
+from sla.pricing._periods import Period, prorate
+from sla.pricing._plans import LineKind, Plan, RawLine
+
+__all__ = ["Invoice", "Line", "Phase", "Quote", "invoice", "quote"]
+
+
+@attrs.frozen(slots=True)
+class Line:
+    """One invoice line: ``amount`` rounded once, ``unrounded`` kept for audit."""
+
+    kind: LineKind
+    description: str
+    amount: Money
+    unrounded: Money
+    charge: str | None = None
+    quantity: Decimal | None = None
+    steps: tuple[Step, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; every amount and quantity as a string."""
+        return {
+            "kind": self.kind,
+            "description": self.description,
+            "charge": self.charge,
+            "quantity": None if self.quantity is None else f"{self.quantity:f}",
+            "amount": f"{self.amount.amount:f}",
+            "unrounded": f"{self.unrounded.amount:f}",
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+
+def _round(raw: RawLine, mode: str) -> Line:
+    return Line(
+        raw.kind,
+        raw.description,
+        raw.amount.rounded(mode),
+        raw.amount,
+        raw.charge,
+        raw.quantity,
+        raw.steps,
+    )
+
+
+def _sum(lines: Sequence[Line], currency: Currency) -> Money:
+    return sum((line.amount for line in lines), Money.zero(currency))
+
+
+class _Document:
+    """Totals, JSON and rendering shared by invoices and quotes."""
+
+    __slots__ = ()
+    lines: tuple[Line, ...]
+    currency: Currency
+
+    @property
+    def total(self) -> Money:
+        """The sum of every line, exactly."""
+        return _sum(self.lines, self.currency)
+
+    def subtotal(self, *kinds: str) -> Money:
+        """The sum of the lines of the given kinds (all lines but tax without kinds)."""
+        chosen = [ln for ln in self.lines if (ln.kind in kinds if kinds else ln.kind != "tax")]
+        return _sum(chosen, self.currency)
+
+    @property
+    def tax(self) -> Money:
+        """The tax line(s)."""
+        return self.subtotal("tax")
+
+    def to_json(self, **kwargs: Any) -> str:
+        """JSON text; amounts are strings so no cent is lost to a float."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def to_text(self) -> str:
+        """A plain-text table of the lines and totals."""
+        from sla.pricing._render import text_table
+
+        return text_table(self.title(), self.lines, self._totals(), self.currency)
+
+    def to_html(self) -> str:
+        """An HTML table (every user-supplied text escaped)."""
+        from sla.pricing._render import html_table
+
+        return html_table(self.title(), self.lines, self._totals(), self.currency)
+
+    def _totals(self) -> list[tuple[str, Money]]:
+        return [("subtotal", self.subtotal()), ("tax", self.tax), ("total", self.total)]
+
+    def explain(self) -> str:
+        """Every line with the steps that produced it."""
+        out = [self.title()]
+        for line in self.lines:
+            out.append(
+                f"{line.kind:<10} {line.description}: {line.amount} "
+                f"(unrounded {fmt(line.unrounded.amount)})"
+            )
+            out.extend(f"             - {step}" for step in line.steps)
+        out.append(f"total {self.total}")
+        return "\n".join(out)
+
+
+@attrs.frozen(slots=True)
+class Invoice(_Document):
+    """A period's invoice: lines, subtotals and the total (lines add up to it exactly)."""
+
+    plan: str
+    service_class: str | None
+    period: Period
+    currency: Currency
+    rounding: str
+    lines: tuple[Line, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def charges(self) -> Money:
+        """Everything but credits and tax."""
+        return _sum([ln for ln in self.lines if ln.kind not in ("credit", "tax")], self.currency)
+
+    @property
+    def credits(self) -> Money:
+        """The credit lines (negative)."""
+        return self.subtotal("credit")
+
+    def title(self) -> str:
+        tier = (
+            f" (service class {self.service_class})"
+            if self.service_class and (self.service_class not in self.plan.split())
+            else ""
+        )
+        return f"Invoice {self.plan}{tier}, {self.period.label}"
+
+    def _totals(self) -> list[tuple[str, Money]]:
+        return [
+            ("charges", self.charges),
+            ("credits", self.credits),
+            ("tax", self.tax),
+            ("total", self.total),
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan,
+            "service_class": self.service_class,
+            "period": self.period.to_dict(),
+            "currency": self.currency.code,
+            "rounding": self.rounding,
+            "lines": [line.to_dict() for line in self.lines],
+            "charges": f"{self.charges.amount:f}",
+            "credits": f"{self.credits.amount:f}",
+            "tax": f"{self.tax.amount:f}",
+            "total": f"{self.total.amount:f}",
+            "notes": list(self.notes),
+        }
+
+
+@attrs.frozen(slots=True)
+class Quote(_Document):
+    """A period priced ahead, with cost to serve and margin when a cost is given."""
+
+    plan: str
+    currency: Currency
+    rounding: str
+    lines: tuple[Line, ...]
+    contacts: Decimal
+    cost: Money | None
+
+    @property
+    def margin(self) -> Money | None:
+        """Pre-tax revenue minus the cost to serve (``None`` without a cost)."""
+        return None if self.cost is None else self.subtotal() - self.cost
+
+    @property
+    def margin_share(self) -> Decimal | None:
+        """Margin as a share of pre-tax revenue (``None`` without cost or revenue)."""
+        revenue = self.subtotal()
+        margin = self.margin
+        return None if margin is None or not revenue else margin.ratio(revenue)
+
+    def title(self) -> str:
+        return f"Quote {self.plan}"
+
+    def _totals(self) -> list[tuple[str, Money]]:
+        rows = super()._totals()
+        if self.cost is not None and self.margin is not None:
+            rows += [("cost to serve", self.cost), ("margin", self.margin)]
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        share = self.margin_share
+        return {
+            "plan": self.plan,
+            "currency": self.currency.code,
+            "rounding": self.rounding,
+            "lines": [line.to_dict() for line in self.lines],
+            "subtotal": f"{self.subtotal().amount:f}",
+            "tax": f"{self.tax.amount:f}",
+            "total": f"{self.total.amount:f}",
+            "contacts": f"{self.contacts:f}",
+            "cost": None if self.cost is None else f"{self.cost.amount:f}",
+            "margin": None if self.margin is None else f"{self.margin.amount:f}",
+            "margin_share": None if share is None else f"{share:f}",
+        }
+
+
+@attrs.frozen(slots=True)
+class Phase:
+    """A plan in force over ``[start, end)`` of the period with its usage (a tier change)."""
+
+    plan: Plan
+    usage: Mapping[str, Number] = attrs.field(factory=dict)
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+
+def _tax(plan: Plan, taxable: Money) -> Line | None:
+    if not plan.tax_rate:
+        return None
+    base = max(taxable, Money.zero(plan.currency))
+    raw = RawLine("tax", f"{plan.tax_label} {pct(plan.tax_rate)} of {base}", base * plan.tax_rate)
+    return _round(raw, plan.rounding)
+
+
+def invoice(
+    plan: Plan | Sequence[Phase],
+    usage: Mapping[str, Number] | None,
+    compliance: Sequence[Attainment],
+    period: Period,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    claimed_at: dt.datetime | None = None,
+) -> Invoice:
+    """Invoice ``usage`` of ``period`` under ``plan`` with service credits for ``compliance``.
+
+    ``start``/``end`` prorate a plan that starts or ends inside the period.
+    For a tier change, pass a list of :class:`Phase` (each with its own usage)
+    and ``usage=None``; the last phase's plan sets rounding, tax and credits.
+    """
+    if isinstance(plan, Plan):
+        phases: Sequence[Phase] = [Phase(plan, usage or {}, start, end)]
+    else:
+        phases = list(plan)
+        if usage:
+            raise PricingError("with phases, give usage per phase", field="usage")
+        if not phases:
+            raise PricingError("need at least one phase", field="plan")
+    last = phases[-1].plan
+    if not isinstance(period, Period):
+        raise PricingError(f"expected a Period, got {period!r}", field="period")
+    raws: list[RawLine] = []
+    for i, phase in enumerate(phases):
+        if phase.plan.currency != last.currency:
+            raise PricingError(
+                f"phase {i} is in {phase.plan.currency.code}, the last phase in "
+                f"{last.currency.code}",
+                field=f"plan[{i}]",
+            )
+        fraction = prorate(period, phase.start, phase.end, phase.plan.proration)
+        if fraction == 0:
+            continue
+        label = f"[{phase.plan.service_class or phase.plan.name}] " if len(phases) > 1 else ""
+        raws.extend(phase.plan.raw_lines(phase.usage, fraction, label))
+    lines = [_round(raw, last.rounding) for raw in raws]
+    notes: list[str] = []
+    credit_lines: list[Line] = []
+    if last.credits is not None and compliance:
+        fees = [ln for ln in lines if ln.kind in ("fee", "proration")]
+        basis = _sum(fees if last.credits.basis == "fees" else lines, last.currency)
+        result = last.credits.evaluate(
+            compliance, basis, period_end=period.end, claimed_at=claimed_at
+        )
+        notes.extend(result.notes)
+        if result.applied:
+            for c in result.lines:
+                raw = RawLine("credit", f"service credit: {c.reason}", -c.amount, None)
+                credit_lines.append(_round(raw, "ROUND_DOWN"))
+    if last.credits_before_tax:
+        lines.extend(credit_lines)
+        tax = _tax(last, _sum(lines, last.currency))
+        lines.extend([tax] if tax else [])
+    else:
+        tax = _tax(last, _sum(lines, last.currency))
+        lines.extend([tax] if tax else [])
+        lines.extend(credit_lines)
+    return Invoice(
+        last.name,
+        last.service_class,
+        period,
+        last.currency,
+        last.rounding,
+        tuple(lines),
+        tuple(notes),
+    )
+
+
+def quote(
+    plan: Plan,
+    expected_usage: Mapping[str, Number],
+    *,
+    cost_to_serve: Money | None = None,
+    contacts: Number | None = None,
+) -> Quote:
+    """Price a whole period ahead; with ``cost_to_serve`` (per contact) show the margin.
+
+    ``contacts`` defaults to the sum of the usage of metrics named ``contacts*``.
+    """
+    from fractions import Fraction
+
+    from sla.pricing._common import to_decimal
+
+    lines = [_round(raw, plan.rounding) for raw in plan.raw_lines(expected_usage, Fraction(1))]
+    tax = _tax(plan, _sum(lines, plan.currency))
+    lines.extend([tax] if tax else [])
+    if contacts is None:
+        count = sum(
+            (
+                to_decimal(q, f"usage[{m}]")
+                for m, q in expected_usage.items()
+                if m.startswith("contacts")
+            ),
+            Decimal(0),
+        )
+    else:
+        count = to_decimal(contacts, "contacts")
+    cost = None
+    if cost_to_serve is not None:
+        if not isinstance(cost_to_serve, Money) or cost_to_serve.currency != plan.currency:
+            raise PricingError(
+                f"cost to serve must be Money in {plan.currency.code}", field="cost_to_serve"
+            )
+        cost = cost_to_serve * count
+    return Quote(plan.name, plan.currency, plan.rounding, tuple(lines), count, cost)

@@ -1,0 +1,343 @@
+"""Percentage charge models and the greater-of wrapper.
+
+``Percentage`` takes a share of each transaction (with a fixed fee, free
+events or a free amount, and a minimum and maximum per transaction);
+``GraduatedPercentage`` applies a rate per band of an amount;
+``GreaterOf(minimum, model)`` bills at least ``minimum``. AWS's Business
+support plan ("the greater of $100 or 10 % of the first $10K, 7 % of the next
+$70K, 5 % of the next $170K, 3 % above $250K") is
+``GreaterOf(Money("100", "USD"), GraduatedPercentage(...))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+
+from sla._errors import PricingError, Problem
+from sla.money import Currency, Money
+from sla.pricing._common import (
+    CTX,
+    ZERO,
+    Number,
+    Step,
+    decimal_field,
+    fmt,
+    optional_decimal_field,
+    pct,
+    raise_problems,
+    to_decimal,
+    to_money,
+    total_of,
+)
+from sla.pricing._models import ChargeModel
+
+__all__ = ["GraduatedPercentage", "GreaterOf", "PercentTier", "Percentage"]
+
+Amounts = Number | Money | Sequence[Number | Money]
+
+
+def _amount(value: object, currency: Currency, field: str) -> Decimal:
+    if isinstance(value, Money):
+        if value.currency != currency:
+            raise PricingError(
+                f"{value} is in {value.currency.code}, the charge is in {currency.code}",
+                field=field,
+            )
+        if value.amount < 0:
+            raise PricingError(f"{value} is negative", field=field)
+        return value.amount
+    return to_decimal(value, field)
+
+
+def _amounts(value: Amounts, currency: Currency) -> list[Decimal]:
+    if isinstance(value, (Money, Decimal, int, str)) or not isinstance(value, Iterable):
+        return [_amount(value, currency, "quantity")]
+    return [_amount(v, currency, f"quantity[{i}]") for i, v in enumerate(value)]
+
+
+def _optional_amount(value: object, field: str) -> Decimal | None:
+    return None if value is None else to_decimal(value, field)
+
+
+@attrs.frozen(slots=True)
+class Percentage:
+    """``rate`` of each transaction plus a ``fixed`` fee, clamped per transaction.
+
+    ``charge`` takes one amount or a sequence of transaction amounts. While
+    the free allowances last (the first ``free_events`` transactions and the
+    first ``free_amount`` of value; when both are set a transaction is free
+    only while both last), nothing is charged; a transaction that uses up
+    the rest of ``free_amount`` pays the rate on its excess and the fixed fee.
+    The fee of each charged transaction (rate part + fixed) is then raised to
+    ``min_per_tx`` and cut to ``max_per_tx``.
+    """
+
+    rate: Decimal = attrs.field(converter=decimal_field("rate"))  # type: ignore[misc]
+    fixed: Money | None = None
+    free_events: int | None = None
+    free_amount: Decimal | None = attrs.field(
+        default=None,
+        converter=optional_decimal_field("free_amount"),  # type: ignore[misc]
+    )
+    min_per_tx: Money | None = None
+    max_per_tx: Money | None = None
+    currency_code: str | Currency | None = attrs.field(default=None, repr=False)
+    _currency: Currency = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        monies = [
+            ("fixed", self.fixed),
+            ("min_per_tx", self.min_per_tx),
+            ("max_per_tx", self.max_per_tx),
+        ]
+        found = {m.currency for _, m in monies if m is not None}
+        if self.currency_code is not None:
+            found.add(Currency(self.currency_code))
+        if len(found) > 1:
+            codes = ", ".join(sorted(c.code for c in found))
+            problems.append(Problem("currency", f"mixed currencies: {codes}"))
+        if not found:
+            problems.append(Problem("currency", "give currency_code or a money amount"))
+        for name, money in monies:
+            if money is not None and money.amount < 0:
+                problems.append(Problem(name, f"{money} is negative"))
+        if (
+            self.min_per_tx is not None
+            and self.max_per_tx is not None
+            and len(found) == 1
+            and self.min_per_tx > self.max_per_tx
+        ):
+            problems.append(Problem("min_per_tx", "minimum per transaction is above the maximum"))
+        if self.free_events is not None and (
+            isinstance(self.free_events, bool)
+            or not isinstance(self.free_events, int)
+            or self.free_events < 0
+        ):
+            problems.append(Problem("free_events", "must be a non-negative int"))
+        raise_problems(problems, "percentage charge")
+        object.__setattr__(self, "_currency", found.pop())
+
+    @property
+    def currency(self) -> Currency:
+        return self._currency
+
+    def explain(self, quantity: Amounts) -> tuple[Step, ...]:
+        cur = self._currency
+        zero = Money.zero(cur)
+        events_left = self.free_events
+        amount_left = self.free_amount
+        limited = events_left is not None or amount_left is not None
+        charged_value = ZERO
+        free_value = ZERO
+        n_charged = n_free = n_min = n_max = 0
+        top_ups = cuts = zero
+        for value in _amounts(quantity, cur):
+            chargeable = value
+            free_now = (
+                limited
+                and (events_left is None or events_left > 0)
+                and (amount_left is None or amount_left > 0)
+            )
+            if free_now:
+                if events_left is not None:
+                    events_left -= 1
+                if amount_left is not None:
+                    covered = min(value, amount_left)
+                    amount_left = CTX.subtract(amount_left, covered)
+                    chargeable = CTX.subtract(value, covered)
+                else:
+                    chargeable = ZERO
+                free_value = CTX.add(free_value, CTX.subtract(value, chargeable))
+                if chargeable == 0:
+                    n_free += 1
+                    continue
+            n_charged += 1
+            charged_value = CTX.add(charged_value, chargeable)
+            fee = Money(CTX.multiply(self.rate, chargeable), cur)
+            if self.fixed is not None:
+                fee = fee + self.fixed
+            if self.min_per_tx is not None and fee < self.min_per_tx:
+                top_ups, n_min = top_ups + (self.min_per_tx - fee), n_min + 1
+            elif self.max_per_tx is not None and fee > self.max_per_tx:
+                cuts, n_max = cuts + (fee - self.max_per_tx), n_max + 1
+        steps = []
+        if limited:
+            steps.append(
+                Step(
+                    f"free: {n_free} transaction(s), {fmt(free_value)} of value",
+                    zero,
+                    quantity=free_value,
+                )
+            )
+        steps.append(
+            Step(
+                f"{pct(self.rate)} of {n_charged} transaction(s)",
+                Money(CTX.multiply(self.rate, charged_value), cur),
+                quantity=charged_value,
+                rate=self.rate,
+            )
+        )
+        if self.fixed is not None and self.fixed:
+            steps.append(
+                Step(
+                    f"fixed fee × {n_charged}",
+                    self.fixed * n_charged,
+                    quantity=Decimal(n_charged),
+                    unit_price=self.fixed,
+                )
+            )
+        if n_min:
+            steps.append(Step(f"raised to the minimum per transaction on {n_min}", top_ups))
+        if n_max:
+            steps.append(Step(f"cut to the maximum per transaction on {n_max}", -cuts))
+        return tuple(steps)
+
+    def charge(self, quantity: Amounts) -> Money:
+        return total_of(self.explain(quantity), self._currency)
+
+
+@attrs.frozen(slots=True)
+class PercentTier:
+    """One band ``(lower, upper]`` of an amount with a rate and an optional flat fee."""
+
+    lower: Decimal = attrs.field(converter=decimal_field("lower"))  # type: ignore[misc]
+    upper: Decimal | None = attrs.field(converter=optional_decimal_field("upper"))  # type: ignore[misc]
+    rate: Decimal = attrs.field(converter=decimal_field("rate"))  # type: ignore[misc]
+    flat: Money | None = None
+
+
+def _percent_tiers(value: Iterable[PercentTier]) -> tuple[PercentTier, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True)
+class GraduatedPercentage:
+    """A rate per band of an amount: each part of the amount pays its band's rate.
+
+    >>> aws = GraduatedPercentage.up_to(
+    ...     [(10_000, "10%"), (80_000, "7%"), (250_000, "5%"), (None, "3%")], "USD")
+    >>> aws.charge(Money("85000", "USD"))
+    Money('6150.00', 'USD')
+    """
+
+    tiers: tuple[PercentTier, ...] = attrs.field(converter=_percent_tiers)
+    currency_code: str | Currency = attrs.field(default="USD")
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if not self.tiers:
+            problems.append(Problem("tiers", "need at least one tier"))
+        previous: Decimal | None = ZERO
+        for i, tier in enumerate(self.tiers):
+            where = f"tiers[{i}]"
+            if previous is None:
+                problems.append(Problem(where, "follows an open-ended tier"))
+            elif tier.lower != previous:
+                kind = "gap" if tier.lower > previous else "overlap"
+                problems.append(
+                    Problem(
+                        f"{where}.lower",
+                        f"{kind}: starts at {fmt(tier.lower)}, previous ends at {fmt(previous)}",
+                    )
+                )
+            if tier.upper is not None and tier.upper <= tier.lower:
+                problems.append(Problem(f"{where}.upper", "not above the lower bound"))
+            if tier.rate > 1:
+                problems.append(Problem(f"{where}.rate", f"{pct(tier.rate)} is above 100 %"))
+            if tier.flat is not None and tier.flat.currency != Currency(self.currency_code):
+                problems.append(Problem(f"{where}.flat", "currency differs from the charge's"))
+            previous = tier.upper
+        if self.tiers and self.tiers[-1].upper is not None:
+            problems.append(
+                Problem(f"tiers[{len(self.tiers) - 1}].upper", "the last tier must be open-ended")
+            )
+        raise_problems(problems, "graduated percentage tiers")
+
+    @classmethod
+    def up_to(
+        cls, rows: Iterable[Sequence[object]], currency: str | Currency = "USD"
+    ) -> GraduatedPercentage:
+        """From ``(up_to, rate[, flat])`` rows; rates as ``"10%"`` or ``Decimal("0.1")``."""
+        cur = Currency(currency)
+        tiers, lower = [], ZERO
+        for i, row in enumerate(rows):
+            up_to, rate, *rest = row
+            upper = None if up_to in (None, "inf") else to_decimal(up_to, f"tiers[{i}].up_to")
+            flat = (
+                to_money(rest[0], cur, f"tiers[{i}].flat") if rest and rest[0] is not None else None
+            )
+            tiers.append(PercentTier(lower, upper, to_decimal(rate, f"tiers[{i}].rate"), flat))
+            lower = upper if upper is not None else lower
+        return cls(tiers, cur)
+
+    @property
+    def currency(self) -> Currency:
+        return Currency(self.currency_code)
+
+    def explain(self, quantity: Number | Money) -> tuple[Step, ...]:
+        cur = self.currency
+        q = _amount(quantity, cur, "quantity")
+        steps = []
+        for i, tier in enumerate(self.tiers):
+            if q <= tier.lower and i > 0:
+                break
+            top = q if tier.upper is None else min(q, tier.upper)
+            part = CTX.subtract(top, tier.lower)
+            amount = Money(CTX.multiply(part, tier.rate), cur)
+            if tier.flat is not None and part > 0:
+                amount = amount + tier.flat
+            upper = "∞" if tier.upper is None else fmt(tier.upper)
+            steps.append(
+                Step(
+                    f"band {i + 1} ({fmt(tier.lower)}, {upper}]",
+                    amount,
+                    quantity=part,
+                    rate=tier.rate,
+                    flat=tier.flat if part > 0 else None,
+                )
+            )
+        return tuple(steps)
+
+    def charge(self, quantity: Number | Money) -> Money:
+        return total_of(self.explain(quantity), self.currency)
+
+
+@attrs.frozen(slots=True)
+class GreaterOf:
+    """The greater of ``minimum`` and what ``model`` charges."""
+
+    minimum: Money
+    model: ChargeModel
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if self.minimum.currency != self.model.currency:
+            problems.append(
+                Problem(
+                    "minimum",
+                    f"{self.minimum.currency.code} differs from the "
+                    f"model's {self.model.currency.code}",
+                )
+            )
+        if self.minimum.amount < 0:
+            problems.append(Problem("minimum", f"{self.minimum} is negative"))
+        raise_problems(problems, "greater-of charge")
+
+    @property
+    def currency(self) -> Currency:
+        return self.minimum.currency
+
+    def explain(self, quantity: object) -> tuple[Step, ...]:
+        steps = self.model.explain(quantity)  # type: ignore[arg-type]
+        subtotal = total_of(steps, self.currency)
+        if subtotal < self.minimum:
+            top_up = self.minimum - subtotal
+            return (*steps, Step(f"raised to the minimum {fmt(self.minimum.amount)}", top_up))
+        return steps
+
+    def charge(self, quantity: object) -> Money:
+        return total_of(self.explain(quantity), self.currency)

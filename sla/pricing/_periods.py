@@ -1,0 +1,143 @@
+"""Billing periods in a zone and proration by day or by second.
+
+A :class:`Period` is the half-open span ``[start, end)`` of aware instants,
+seen in an IANA zone (pendulum). Proration is the share of a period that a
+plan was active, with the whole period as the denominator:
+
+* by ``"day"`` (the default): calendar days in the zone, a started day counts
+  whole (so pieces split at local midnights add up to the whole period);
+* by ``"second"``: elapsed seconds, so a DST change shortens or lengthens
+  the period by an hour.
+
+February 2024 has 29 days and 2024 has 366: a leap day is a day like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Literal, TypeAlias
+
+import attrs
+import pendulum
+
+from sla._errors import PricingError
+
+__all__ = ["Period", "ProrationUnit", "prorate"]
+
+ProrationUnit: TypeAlias = Literal["day", "second"]
+_SECOND = dt.timedelta(seconds=1)
+
+
+def _zone(name: str, field: str = "zone") -> pendulum.Timezone:
+    try:
+        return pendulum.timezone(name)
+    except Exception:  # pendulum raises its own InvalidTimezone
+        raise PricingError(f"unknown IANA time zone {name!r}", field=field) from None
+
+
+def _aware(value: object, zone: str, field: str) -> pendulum.DateTime:
+    if not isinstance(value, dt.datetime):
+        raise PricingError(f"expected an aware datetime, got {value!r}", field=field)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PricingError(
+            f"naive datetime {value.isoformat()} is ambiguous; attach a time zone", field=field
+        )
+    return pendulum.instance(value).in_timezone(_zone(zone))
+
+
+@attrs.frozen(slots=True)
+class Period:
+    """``[start, end)`` in the IANA zone ``zone``; build with :meth:`month` or :meth:`between`."""
+
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    zone: str = "UTC"
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "start", _aware(self.start, self.zone, "period.start"))
+        object.__setattr__(self, "end", _aware(self.end, self.zone, "period.end"))
+        if self.end <= self.start:
+            raise PricingError("the period ends before it starts", field="period.end")
+
+    @classmethod
+    def month(cls, year: int, month: int, zone: str = "UTC") -> Period:
+        """The calendar month from local midnight on the 1st to the next 1st."""
+        tz = _zone(zone)
+        try:
+            start = pendulum.datetime(year, month, 1, tz=tz)
+        except (ValueError, TypeError) as error:
+            raise PricingError(f"not a month: {error}", field="period") from None
+        return cls(start, start.add(months=1), zone)
+
+    @classmethod
+    def year(cls, year: int, zone: str = "UTC") -> Period:
+        """The calendar year in ``zone``."""
+        start = pendulum.datetime(year, 1, 1, tz=_zone(zone))
+        return cls(start, start.add(years=1), zone)
+
+    @classmethod
+    def between(cls, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> Period:
+        """Any span ``[start, end)`` of aware datetimes, seen in ``zone``."""
+        return cls(start, end, zone)  # type: ignore[arg-type]
+
+    @property
+    def label(self) -> str:
+        """``2024-02`` for a calendar month, else ``start/end`` dates."""
+        if (
+            self.start.day == 1
+            and self.start.time() == dt.time()
+            and self.end == self.start.add(months=1)
+        ):
+            return self.start.format("YYYY-MM")
+        return f"{self.start.to_date_string()}/{self.end.to_date_string()}"
+
+    def days(self) -> int:
+        """Calendar days the period touches in its zone."""
+        return _days(self.start, self.end)
+
+    def seconds(self) -> int:
+        """Whole elapsed seconds."""
+        # Subtract in UTC: stdlib subtraction of same-zone datetimes ignores DST.
+        utc = dt.UTC
+        return dt.datetime.__sub__(self.end.astimezone(utc), self.start.astimezone(utc)) // _SECOND
+
+    def clip(self, start: dt.datetime | None, end: dt.datetime | None) -> Period | None:
+        """The part of this period inside ``[start, end)`` (``None`` if empty)."""
+        lo = self.start if start is None else max(self.start, _aware(start, self.zone, "start"))
+        hi = self.end if end is None else min(self.end, _aware(end, self.zone, "end"))
+        return None if hi <= lo else Period(lo, hi, self.zone)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "zone": self.zone}
+
+
+def _days(start: pendulum.DateTime, end: pendulum.DateTime) -> int:
+    if end <= start:
+        return 0
+    last = end.date()
+    if end == end.start_of("day"):
+        last = last.subtract(days=1)
+    return (last - start.date()).days + 1
+
+
+def prorate(
+    period: Period,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    by: ProrationUnit = "day",
+) -> Fraction:
+    """The share of ``period`` covered by ``[start, end)`` (open ends = period bounds).
+
+    >>> feb = Period.month(2024, 2, "Europe/Berlin")
+    >>> prorate(feb, pendulum.datetime(2024, 2, 15, tz="Europe/Berlin"))
+    Fraction(15, 29)
+    """
+    if by not in ("day", "second"):
+        raise PricingError(f"prorate by 'day' or 'second', not {by!r}", field="proration")
+    active = period.clip(start, end)
+    if active is None:
+        return Fraction(0)
+    if by == "day":
+        return Fraction(active.days(), period.days())
+    return Fraction(active.seconds(), period.seconds())

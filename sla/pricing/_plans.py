@@ -1,0 +1,331 @@
+"""Price plans: charges with allowances, discounts, minimums and caps, per service class.
+
+A :class:`Charge` prices one metric of usage (or a recurring fee) with a
+charge model. Its adjustments apply in this documented order, each an
+explained step that becomes its own invoice line:
+
+1. usage discounts: ``included`` units, then ``Discount.units`` (the
+   quantity shrinks before the model prices it);
+2. the charge model on the remaining quantity (prorated for a recurring fee);
+3. amount discounts (``Discount.amount``, never below zero);
+4. percentage discounts (``Discount.percent``, on what is left);
+5. the minimum (a true-up line for the shortfall);
+6. the maximum (a negative cap line for the excess).
+
+A :class:`Plan` bundles charges for one service class with a currency, a
+money rounding mode (half-even by default), a tax rate, an optional minimum
+commitment for the period and an optional credit schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal, TypeAlias
+
+import attrs
+
+from sla._errors import PricingError, Problem
+from sla.money import Currency, Money
+from sla.pricing._common import (
+    CTX,
+    ZERO,
+    Number,
+    Step,
+    decimal_field,
+    fmt,
+    money_rounding,
+    pct,
+    raise_problems,
+    share_field,
+    to_decimal,
+    to_share,
+)
+from sla.pricing._credits import CreditSchedule
+from sla.pricing._models import ChargeModel
+from sla.pricing._periods import ProrationUnit
+
+__all__ = ["Charge", "Discount", "LineKind", "Plan", "RawLine"]
+
+LineKind: TypeAlias = Literal[
+    "fee", "proration", "usage", "overage", "discount", "true-up", "cap", "credit", "tax"
+]
+
+
+@attrs.frozen(slots=True)
+class Discount:
+    """A discount: ``units`` off the quantity, a fixed ``amount`` off, or a ``percent`` off."""
+
+    kind: Literal["units", "amount", "percent"]
+    value: Decimal | Money
+    label: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind == "amount":
+            if not isinstance(self.value, Money) or self.value.amount < 0:
+                raise PricingError("an amount discount needs non-negative Money", field="value")
+        elif self.kind in ("units", "percent"):
+            if not isinstance(self.value, Decimal) or self.value < 0:
+                raise PricingError(
+                    f"a {self.kind} discount needs a non-negative number", field="value"
+                )
+            if self.kind == "percent" and self.value > 1:
+                raise PricingError("a percent discount above 100 %", field="value")
+        else:
+            raise PricingError(f"unknown discount kind {self.kind!r}", field="kind")
+
+    @classmethod
+    def units(cls, units: Number, label: str = "") -> Discount:
+        """``units`` free units taken off the quantity."""
+        return cls("units", to_decimal(units, "value"), label)
+
+    @classmethod
+    def amount(cls, amount: Money, label: str = "") -> Discount:
+        """A fixed amount off the charge."""
+        return cls("amount", amount, label)
+
+    @classmethod
+    def percent(cls, share: Number, label: str = "") -> Discount:
+        """A share off the charge: ``Discount.percent("10%")``."""
+        return cls("percent", to_share(share, "value"), label)
+
+
+@attrs.frozen(slots=True)
+class RawLine:
+    """An invoice line before rounding: what, how much exactly, and why."""
+
+    kind: LineKind
+    description: str
+    amount: Money
+    charge: str | None = None
+    quantity: Decimal | None = None
+    steps: tuple[Step, ...] = ()
+
+
+def _discounts(value: Iterable[Discount]) -> tuple[Discount, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True)
+class Charge:
+    """One priced item of a plan: a recurring fee or a usage metric.
+
+    ``metric=None`` prices a quantity of 1 (a flat fee); ``recurring=True``
+    prorates the charge (and its minimum and maximum) over a partial period.
+    """
+
+    name: str
+    model: ChargeModel
+    metric: str | None = None
+    recurring: bool = False
+    included: Decimal = attrs.field(default=ZERO, converter=decimal_field("included"))  # type: ignore[misc]
+    discounts: tuple[Discount, ...] = attrs.field(default=(), converter=_discounts)
+    minimum: Money | None = None
+    maximum: Money | None = None
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self.problems(), f"charge {self.name!r}")
+
+    def problems(self, currency: Currency | None = None) -> list[Problem]:
+        """Every problem with this charge (currency mixes checked against ``currency``)."""
+        cur = currency or self.model.currency
+        found = []
+        model: object = self.model
+        if not isinstance(model, ChargeModel):
+            return [Problem("model", f"{model!r} is not a charge model")]
+        if self.model.currency != cur:
+            found.append(
+                Problem("model", f"priced in {self.model.currency.code}, the plan is in {cur.code}")
+            )
+        for name in ("minimum", "maximum"):
+            value = getattr(self, name)
+            if value is not None and value.currency != cur:
+                found.append(Problem(name, f"{value.currency.code} mixed with {cur.code}"))
+            elif value is not None and value.amount < 0:
+                found.append(Problem(name, f"{value} is negative"))
+        for i, d in enumerate(self.discounts):
+            if isinstance(d.value, Money) and d.value.currency != cur:
+                found.append(
+                    Problem(f"discounts[{i}]", f"{d.value.currency.code} mixed with {cur.code}")
+                )
+        if (
+            self.minimum is not None
+            and self.maximum is not None
+            and not found
+            and self.minimum > self.maximum
+        ):
+            found.append(Problem("minimum", "is above the maximum"))
+        return found
+
+    def lines(self, quantity: Number, fraction: Fraction = Fraction(1)) -> list[RawLine]:
+        """The unrounded lines of this charge for ``quantity`` (``fraction`` of a period)."""
+        cur = self.model.currency
+        raw = to_decimal(quantity, f"usage[{self.metric}]")
+        billable = max(ZERO, CTX.subtract(raw, self.included))
+        notes = []
+        if self.included:
+            notes.append(f"{fmt(min(raw, self.included))} of {fmt(self.included)} included")
+        for d in self.discounts:
+            if d.kind == "units" and isinstance(d.value, Decimal):
+                taken = min(billable, d.value)
+                billable = CTX.subtract(billable, taken)
+                notes.append(f"{fmt(taken)} units off{' (' + d.label + ')' if d.label else ''}")
+        steps = self.model.explain(billable)
+        amount = sum((s.amount for s in steps), Money.zero(cur))
+        scale = Decimal(1)
+        kind: LineKind = "overage" if self.included else "usage"
+        text = self.description or self.name
+        if self.recurring:
+            kind = "fee"
+            if fraction != 1:
+                kind = "proration"
+                scale = CTX.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
+                amount = amount * scale
+                text += f" × {fraction.numerator}/{fraction.denominator} of the period"
+        if self.metric is not None:
+            text += f": {fmt(billable)} {self.metric}"
+        if notes:
+            text += f" ({'; '.join(notes)})"
+        out = [RawLine(kind, text, amount, self.name, billable, steps)]
+        net = amount
+        for d in sorted(
+            self.discounts, key=lambda d: {"units": 0, "amount": 1, "percent": 2}[d.kind]
+        ):
+            label = f"{self.name}: {d.label or 'discount'}"
+            if d.kind == "amount" and isinstance(d.value, Money):
+                off = min(net, d.value)
+                out.append(RawLine("discount", f"{label} ({d.value} off)", -off, self.name))
+                net = net - off
+            elif d.kind == "percent" and isinstance(d.value, Decimal):
+                off = net * d.value
+                out.append(RawLine("discount", f"{label} ({pct(d.value)} off)", -off, self.name))
+                net = net - off
+        minimum = None if self.minimum is None else self.minimum * scale
+        maximum = None if self.maximum is None else self.maximum * scale
+        if minimum is not None and net < minimum:
+            out.append(
+                RawLine(
+                    "true-up",
+                    f"{self.name}: minimum {minimum} (shortfall)",
+                    minimum - net,
+                    self.name,
+                )
+            )
+            net = minimum
+        if maximum is not None and net > maximum:
+            out.append(
+                RawLine("cap", f"{self.name}: capped at {maximum}", maximum - net, self.name)
+            )
+        return out
+
+
+def _charges(value: Iterable[Charge]) -> tuple[Charge, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True)
+class Plan:
+    """A price plan for one service class (tier code such as ``"A"``).
+
+    ``rounding`` rounds every invoice line once (``"ROUND_HALF_EVEN"`` by
+    default, ``"half_up"`` available); ``tax_rate`` is a share;
+    ``commitment`` is the minimum spend per period (shortfall billed as a
+    true-up line, prorated with the plan's active share); credits are
+    negative lines before tax unless ``credits_before_tax=False``.
+    """
+
+    name: str
+    currency: Currency = attrs.field(converter=Currency)
+    charges: tuple[Charge, ...] = attrs.field(converter=_charges)
+    service_class: str | None = None
+    commitment: Money | None = None
+    rounding: str = attrs.field(default="ROUND_HALF_EVEN", converter=money_rounding)
+    tax_rate: Decimal = attrs.field(default=ZERO, converter=share_field("tax_rate"))  # type: ignore[misc]
+    tax_label: str = "tax"
+    credits: CreditSchedule | None = None
+    credits_before_tax: bool = True
+    zone: str = "UTC"
+    proration: ProrationUnit = "day"
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        names = set()
+        items: tuple[object, ...] = self.charges
+        for i, charge in enumerate(items):
+            if not isinstance(charge, Charge):
+                problems.append(Problem(f"charges[{i}]", f"expected a Charge, got {charge!r}"))
+                continue
+            if charge.name in names:
+                problems.append(Problem(f"charges[{i}].name", f"duplicate name {charge.name!r}"))
+            names.add(charge.name)
+            problems.extend(
+                Problem(f"charges[{i}].{p.field}", p.reason, p.severity)
+                for p in charge.problems(self.currency)
+            )
+        if self.commitment is not None and self.commitment.currency != self.currency:
+            problems.append(
+                Problem(
+                    "commitment", f"{self.commitment.currency.code} mixed with {self.currency.code}"
+                )
+            )
+        elif self.commitment is not None and self.commitment.amount < 0:
+            problems.append(Problem("commitment", "is negative"))
+        if self.proration not in ("day", "second"):
+            problems.append(Problem("proration", f"'day' or 'second', not {self.proration!r}"))
+        if (
+            self.credits is not None
+            and self.credits.minimum_credit is not None
+            and (self.credits.minimum_credit.currency != self.currency)
+        ):
+            problems.append(Problem("credits.minimum_credit", "currency differs from the plan's"))
+        for i, rule in enumerate(self.credits.rules if self.credits else ()):
+            amount = getattr(rule, "amount", None)
+            if isinstance(amount, Money) and amount.currency != self.currency:
+                problems.append(
+                    Problem(f"credits.rules[{i}].amount", "currency differs from the plan's")
+                )
+        raise_problems(problems, f"plan {self.name!r}")
+
+    def charge(self, name: str) -> Charge:
+        """The charge called ``name``."""
+        for charge in self.charges:
+            if charge.name == name:
+                return charge
+        raise PricingError(f"no charge named {name!r} in plan {self.name!r}", field="name")
+
+    def metrics(self) -> tuple[str, ...]:
+        """The usage metrics the plan prices."""
+        return tuple(dict.fromkeys(c.metric for c in self.charges if c.metric is not None))
+
+    def raw_lines(
+        self, usage: Mapping[str, Number], fraction: Fraction = Fraction(1), label: str = ""
+    ) -> list[RawLine]:
+        """Unrounded lines for ``usage`` over ``fraction`` of a period (commitment included)."""
+        unknown = sorted(set(usage) - set(self.metrics()))
+        if unknown:
+            raise PricingError(
+                f"usage for metrics the plan does not price: {unknown}", field="usage"
+            )
+        out: list[RawLine] = []
+        for charge in self.charges:
+            quantity = 1 if charge.metric is None else usage.get(charge.metric, 0)
+            for line in charge.lines(quantity, fraction):
+                out.append(
+                    attrs.evolve(line, description=label + line.description) if label else line
+                )
+        if self.commitment is not None:
+            committed = self.commitment * CTX.divide(
+                Decimal(fraction.numerator), Decimal(fraction.denominator)
+            )
+            spent = sum((line.amount for line in out), Money.zero(self.currency))
+            if spent < committed:
+                out.append(
+                    RawLine(
+                        "true-up",
+                        f"{label}minimum commitment {committed} (spent {spent})",
+                        committed - spent,
+                    )
+                )
+        return out

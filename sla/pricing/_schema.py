@@ -1,0 +1,427 @@
+"""The boundary: plans from dicts, JSON or YAML, validated with every problem listed.
+
+pydantic checks the shape (known keys, types); the conversion to core
+objects then checks the meaning (tier gaps and overlaps, negative prices,
+currency mixes) and collects every problem into one :class:`~sla.PricingError`.
+
+Tier lists come in three spellings, all converted to ``(lower, upper]``:
+
+* ours: ``{"up_to": 5, "unit_price": "7.00", "flat": "0"}`` (major units);
+* Stripe: ``{"up_to": 5 | "inf", "unit_amount": 700, "flat_amount": 0}``
+  (``unit_amount``/``flat_amount``/``*_decimal`` in minor units, as Stripe);
+* Lago: ``{"from_value": 0, "to_value": 10, "per_unit_amount": "0.5",
+  "flat_amount": "1"}`` (inclusive integer ranges, major units): ``[11, 20]``
+  becomes ``(10, 20]`` so that 10.5 falls in it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sla._errors import PricingError, Problem, SLAError
+from sla.money import Currency, Money
+from sla.pricing._common import to_decimal, to_money, to_share
+from sla.pricing._credits import BandCredit, BreachCredit, CreditSchedule
+from sla.pricing._models import Flat, Graduated, Package, PerUnit, Tier, Transform, Volume
+from sla.pricing._percent import GraduatedPercentage, GreaterOf, Percentage, PercentTier
+from sla.pricing._plans import Charge, Discount, Plan
+
+__all__ = ["ChargeSpec", "PlanSpec", "load_plan"]
+
+T = TypeVar("T")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
+class TransformSpec(_Spec):
+    divide_by: Any
+    round: Literal["up", "down", "half_up", "half_even"] | None = "up"
+
+
+class DiscountSpec(_Spec):
+    kind: Literal["units", "amount", "percent"]
+    value: Any
+    label: str = ""
+
+
+class ChargeSpec(_Spec):
+    """One charge of a plan, as data."""
+
+    name: str
+    model: Literal[
+        "flat", "per_unit", "package", "graduated", "volume", "percentage", "graduated_percentage"
+    ]
+    metric: str | None = None
+    recurring: bool = False
+    description: str = ""
+    amount: Any = None
+    price: Any = None
+    size: Any = None
+    free: Any = 0
+    rounding: Literal["up", "down", "half_up", "half_even"] = "up"
+    tiers: list[dict[str, Any]] | None = None
+    flat_at_zero: bool = True
+    transform: TransformSpec | None = None
+    rate: Any = None
+    fixed: Any = None
+    free_events: int | None = None
+    free_amount: Any = None
+    min_per_tx: Any = None
+    max_per_tx: Any = None
+    greater_of: Any = None
+    included: Any = 0
+    discounts: list[DiscountSpec] = []
+    minimum: Any = None
+    maximum: Any = None
+
+
+class CreditRuleSpec(_Spec):
+    metric: str
+    below: list[tuple[Any, Any]] | None = None
+    per_breach: Any = None
+    per_breach_share: Any = None
+
+
+class CreditSpec(_Spec):
+    rules: list[CreditRuleSpec]
+    cap: Any = None
+    minimum_credit: Any = None
+    claim_days: int | None = None
+    basis: Literal["charges", "fees"] = "charges"
+
+
+class PlanSpec(_Spec):
+    """A price plan as data (the JSON Schema of plan files is ``PlanSpec.model_json_schema()``)."""
+
+    name: str
+    currency: str = "USD"
+    service_class: str | None = None
+    charges: list[ChargeSpec]
+    commitment: Any = None
+    rounding: str = "half_even"
+    tax_rate: Any = 0
+    tax_label: str = "tax"
+    credits: CreditSpec | None = None
+    credits_before_tax: bool = True
+    zone: str = "UTC"
+    proration: Literal["day", "second"] = "day"
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def take(self, field: str, build: Callable[[], Any]) -> Any:
+        try:
+            return build()
+        except SLAError as error:
+            found = error.problems or (Problem("", error.reason),)
+            for p in found:
+                path = field if not p.field else f"{field}.{p.field}" if field else p.field
+                self.problems.append(Problem(path, p.reason, p.severity))
+            return None
+
+
+def _tiers(rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: str) -> list[Tier]:
+    lago = any("from_value" in r or "to_value" in r for r in rows)
+    tiers: list[Tier] = []
+    lower = Decimal(0)
+    for i, row in enumerate(rows):
+        f = f"{where}[{i}]"
+        allowed = (
+            {"from_value", "to_value", "per_unit_amount", "flat_amount"}
+            if lago
+            else {
+                "up_to",
+                "unit_price",
+                "flat",
+                "unit_amount",
+                "unit_amount_decimal",
+                "flat_amount",
+                "flat_amount_decimal",
+            }
+        )
+        extra = sorted(set(row) - allowed)
+        if extra:
+            col.problems.append(
+                Problem(f, f"unexpected keys {extra}{' (Lago-style tiers)' if lago else ''}")
+            )
+        if lago:
+            start = col.take(
+                f"{f}.from_value",
+                lambda r=row: to_decimal(r.get("from_value", 0), ""),  # type: ignore[misc]
+            ) or Decimal(0)
+            this_lower = start - 1 if start > 0 else Decimal(0)
+            to = row.get("to_value")
+            upper = (
+                None if to is None else col.take(f"{f}.to_value", lambda t=to: to_decimal(t, ""))  # type: ignore[misc]
+            )
+            unit = col.take(
+                f"{f}.per_unit_amount",
+                lambda r=row: to_money(r.get("per_unit_amount", 0), cur, ""),  # type: ignore[misc]
+            )
+            flat_raw = row.get("flat_amount")
+            flat = (
+                None
+                if flat_raw is None
+                else col.take(f"{f}.flat_amount", lambda v=flat_raw: to_money(v, cur, ""))  # type: ignore[misc]
+            )
+        else:
+            this_lower = lower
+            up = row.get("up_to")
+            upper = (
+                None
+                if up in (None, "inf")
+                else col.take(f"{f}.up_to", lambda u=up: to_decimal(u, ""))  # type: ignore[misc]
+            )
+            unit, flat = _stripe_prices(row, cur, col, f)
+        if unit is None:
+            continue
+        tiers.append(Tier(this_lower, upper, unit, flat))
+        lower = upper if upper is not None else lower
+    return tiers
+
+
+def _stripe_prices(
+    row: Mapping[str, Any], cur: Currency, col: _Collector, f: str
+) -> tuple[Money | None, Money | None]:
+    def minor(key: str) -> Money | None:
+        value = col.take(f"{f}.{key}", lambda: to_decimal(row[key], "", allow_negative=True))
+        return None if value is None else Money(value.scaleb(-cur.minor_units), cur)
+
+    unit = flat = None
+    if "unit_price" in row:
+        unit = col.take(f"{f}.unit_price", lambda: to_money(row["unit_price"], cur, ""))
+    for key in ("unit_amount_decimal", "unit_amount"):
+        if key in row:
+            unit = minor(key)
+    if "flat" in row and row["flat"] is not None:
+        flat = col.take(f"{f}.flat", lambda: to_money(row["flat"], cur, ""))
+    for key in ("flat_amount_decimal", "flat_amount"):
+        if key in row and row[key] is not None:
+            flat = minor(key)
+    if unit is None and not any(
+        k in row for k in ("unit_price", "unit_amount", "unit_amount_decimal")
+    ):
+        unit = Money(0, cur)
+    return unit, flat
+
+
+def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> object | None:
+    def money(key: str, value: Any) -> Money | None:
+        return (
+            None if value is None else col.take(f"{where}.{key}", lambda: to_money(value, cur, ""))
+        )
+
+    transform = None
+    if spec.transform is not None:
+        t = spec.transform
+        transform = col.take(f"{where}.transform", lambda: Transform(t.divide_by, t.round))
+    kind = spec.model
+    model: object | None = None
+    if kind == "flat":
+        amount = money("amount", spec.amount if spec.amount is not None else spec.price)
+        model = None if amount is None else col.take(where, lambda: Flat(amount))
+    elif kind == "per_unit":
+        price = money("price", spec.price)
+        model = None if price is None else col.take(where, lambda: PerUnit(price, transform))  # type: ignore[arg-type]
+    elif kind == "package":
+        price = money("price", spec.price)
+        if price is not None:
+            model = col.take(
+                where, lambda: Package(spec.size, price, spec.free, spec.rounding, transform)
+            )
+    elif kind in ("graduated", "volume"):
+        n = len(col.problems)
+        tiers = _tiers(spec.tiers or [], cur, col, f"{where}.tiers")
+        if len(col.problems) == n:
+            cls = Graduated if kind == "graduated" else Volume
+            model = col.take(
+                f"{where}.tiers".removesuffix(".tiers"),
+                lambda: cls(tiers, spec.flat_at_zero, transform),
+            )
+    elif kind == "percentage":
+        model = col.take(
+            where,
+            lambda: Percentage(
+                spec.rate,
+                money("fixed", spec.fixed),
+                spec.free_events,
+                spec.free_amount,
+                money("min_per_tx", spec.min_per_tx),
+                money("max_per_tx", spec.max_per_tx),
+                cur,
+            ),
+        )
+    else:
+        rows = spec.tiers or []
+        ptiers, lower = [], Decimal(0)
+        for i, row in enumerate(rows):
+            up = row.get("up_to")
+            upper = None if up in (None, "inf") else to_decimal(up, f"tiers[{i}].up_to")
+            rate = col.take(f"{where}.tiers[{i}].rate", lambda r=row: to_decimal(r.get("rate"), ""))  # type: ignore[misc]
+            ptiers.append(PercentTier(lower, upper, rate or 0, money("flat", row.get("flat"))))
+            lower = upper if upper is not None else lower
+        model = col.take(where, lambda: GraduatedPercentage(ptiers, cur))
+    if model is not None and spec.greater_of is not None:
+        floor = money("greater_of", spec.greater_of)
+        if floor is not None:
+            model = col.take(where, lambda: GreaterOf(floor, model))  # type: ignore[arg-type]
+    return model
+
+
+def _charge(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> Charge | None:
+    model = _model(spec, cur, col, where)
+    discounts = []
+    for i, d in enumerate(spec.discounts):
+        f = f"{where}.discounts[{i}]"
+        if d.kind == "amount":
+            built = col.take(
+                f,
+                lambda d=d: Discount.amount(to_money(d.value, cur, "value"), d.label),  # type: ignore[misc]
+            )
+        elif d.kind == "units":
+            built = col.take(f, lambda d=d: Discount.units(d.value, d.label))  # type: ignore[misc]
+        else:
+            built = col.take(f, lambda d=d: Discount.percent(d.value, d.label))  # type: ignore[misc]
+        if built is not None:
+            discounts.append(built)
+    minimum = (
+        None
+        if spec.minimum is None
+        else col.take(f"{where}.minimum", lambda: to_money(spec.minimum, cur, ""))
+    )
+    maximum = (
+        None
+        if spec.maximum is None
+        else col.take(f"{where}.maximum", lambda: to_money(spec.maximum, cur, ""))
+    )
+    if model is None:
+        return None
+    return col.take(  # type: ignore[no-any-return]
+        where,
+        lambda: Charge(
+            spec.name,
+            model,  # type: ignore[arg-type]
+            spec.metric,
+            spec.recurring,
+            spec.included,
+            discounts,
+            minimum,
+            maximum,
+            spec.description,
+        ),
+    )
+
+
+def _credits(spec: CreditSpec, cur: Currency, col: _Collector) -> CreditSchedule | None:
+    rules: list[BandCredit | BreachCredit] = []
+    for i, r in enumerate(spec.rules):
+        f = f"credits.rules[{i}]"
+        if r.below is not None:
+            band = col.take(f, lambda r=r: BandCredit.below(r.metric, r.below or []))  # type: ignore[misc]
+            if band is not None:
+                rules.append(band)
+        else:
+            breach = col.take(
+                f,
+                lambda r=r: BreachCredit(  # type: ignore[misc]
+                    r.metric,
+                    None if r.per_breach is None else to_money(r.per_breach, cur, ""),
+                    r.per_breach_share,
+                ),
+            )
+            if breach is not None:
+                rules.append(breach)
+    minimum = (
+        None
+        if spec.minimum_credit is None
+        else col.take("credits.minimum_credit", lambda: to_money(spec.minimum_credit, cur, ""))
+    )
+    return col.take(  # type: ignore[no-any-return]
+        "credits", lambda: CreditSchedule(rules, spec.cap, minimum, spec.claim_days, spec.basis)
+    )
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """YAML loader that reads floats as exact Decimals."""
+
+
+_DecimalLoader.add_constructor(
+    "tag:yaml.org,2002:float",
+    lambda loader, node: Decimal(str(loader.construct_scalar(node))),  # type: ignore[arg-type]
+)
+
+
+def _parse_text(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError:
+        pass
+    try:
+        return yaml.load(text, Loader=_DecimalLoader)
+    except yaml.YAMLError as error:
+        raise PricingError(f"neither JSON nor YAML: {error}", field="plan") from None
+
+
+def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
+    """A validated :class:`Plan` from a dict, JSON or YAML text, or a :class:`PlanSpec`.
+
+    Raises one :class:`~sla.PricingError` listing every problem found.
+    """
+    if isinstance(data, str):
+        data = _parse_text(data)
+    if isinstance(data, PlanSpec):
+        spec = data
+    else:
+        if not isinstance(data, Mapping):
+            raise PricingError(f"expected a mapping, got {type(data).__name__}", field="plan")
+        try:
+            spec = PlanSpec.model_validate(dict(data))
+        except ValidationError as error:
+            problems = [
+                Problem(".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()
+            ]
+            raise PricingError.from_problems(problems, what="price plan") from None
+    col = _Collector()
+    cur = col.take("currency", lambda: Currency(spec.currency))
+    if cur is None:
+        raise PricingError.from_problems(col.problems, what="price plan")
+    charges = [_charge(c, cur, col, f"charges[{i}]") for i, c in enumerate(spec.charges)]
+    commitment = (
+        None
+        if spec.commitment is None
+        else col.take("commitment", lambda: to_money(spec.commitment, cur, ""))
+    )
+    credits = None if spec.credits is None else _credits(spec.credits, cur, col)
+    tax = col.take("tax_rate", lambda: to_share(spec.tax_rate, ""))
+    if col.problems:
+        raise PricingError.from_problems(col.problems, what="price plan")
+    plan = col.take(
+        "",
+        lambda: Plan(
+            spec.name,
+            cur,
+            [c for c in charges if c is not None],
+            spec.service_class,
+            commitment,
+            spec.rounding,
+            tax,
+            spec.tax_label,
+            credits,
+            spec.credits_before_tax,
+            spec.zone,
+            spec.proration,
+        ),
+    )
+    if plan is None:
+        raise PricingError.from_problems(col.problems, what="price plan")
+    return plan  # type: ignore[no-any-return]
