@@ -1,0 +1,61 @@
+"""SLA clocks: contact events -> due times, breaches, escalations and compliance.
+
+Feed a contact's events to a :class:`Tracker` one by one, or replay them with
+:func:`evaluate`; both report every metric cycle (start, due, stop, status,
+warnings and escalations with who is told, and the events that moved the
+clock). Many contacts at once: :func:`evaluate_table` on a pandas, polars or
+Arrow table shaped like :data:`EVENT_TABLE_SCHEMA`; monthly figures:
+:func:`compliance` and :func:`attainment`.
+"""
+
+from sla.clocks._batch import CYCLE_TABLE_COLUMNS, evaluate_table
+from sla.clocks._calendars import ALWAYS, CalendarTime
+from sla.clocks._compliance import Attainment, ServiceLevelTarget, attainment, compliance
+from sla.clocks._engine import Tracker, evaluate
+from sla.clocks._events import (
+    EVENT_KINDS,
+    EVENT_TABLE_SCHEMA,
+    STATUSES,
+    Contact,
+    Event,
+    to_seconds,
+)
+from sla.clocks._policy import (
+    DEFAULT_PAUSES,
+    METRICS,
+    ClockCalendar,
+    ClockPolicy,
+    EscalationLevel,
+    MetricTarget,
+)
+from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Status
+
+__all__ = [
+    "ALWAYS",
+    "CYCLE_TABLE_COLUMNS",
+    "DEFAULT_PAUSES",
+    "EVENT_KINDS",
+    "EVENT_TABLE_SCHEMA",
+    "METRICS",
+    "STATUSES",
+    "Attainment",
+    "CalendarTime",
+    "ClockCalendar",
+    "ClockPolicy",
+    "Contact",
+    "CycleResult",
+    "EscalationLevel",
+    "Evaluation",
+    "Event",
+    "MetricTarget",
+    "Move",
+    "Notification",
+    "ServiceLevelTarget",
+    "Status",
+    "Tracker",
+    "attainment",
+    "compliance",
+    "evaluate",
+    "evaluate_table",
+    "to_seconds",
+]

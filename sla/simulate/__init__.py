@@ -1,0 +1,22 @@
+"""Realistic, seeded contact traffic for demos, tests and benchmarks."""
+
+from sla.simulate._table import Column, Table
+from sla.simulate._traffic import (
+    DEFAULT_INTRADAY,
+    DEFAULT_WEEKLY,
+    TierTraffic,
+    Traffic,
+    default_tiers,
+    generate,
+)
+
+__all__ = [
+    "DEFAULT_INTRADAY",
+    "DEFAULT_WEEKLY",
+    "Column",
+    "Table",
+    "TierTraffic",
+    "Traffic",
+    "default_tiers",
+    "generate",
+]
