@@ -1,0 +1,150 @@
+"""``sla calendar add|subtract|elapsed|next-open``: quick business-time questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sla.calendar import Calendar
+from sla.cli._app import app
+from sla.cli._common import UsageProblem, emit_json, parse_instant, print_mapping, read_data
+
+calendar_app = typer.Typer(help="Business-hours arithmetic on a calendar.", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+
+CalendarFile = Annotated[
+    Path | None, typer.Option("--calendar", "-c", help="Calendar file (YAML, JSON or TOML).")
+]
+Hours = Annotated[
+    list[str] | None,
+    typer.Option("--hours", help="Weekly hours, e.g. 'mon-fri=09:00-17:00' (repeatable)."),
+]
+Zone = Annotated[str, typer.Option("--tz", help="IANA time zone for --hours.")]
+Holidays = Annotated[
+    list[str] | None, typer.Option("--holiday", help="A closed local date YYYY-MM-DD (repeatable).")
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+
+def _calendar(
+    path: Path | None, hours: list[str] | None, tz: str, holidays: list[str] | None
+) -> Calendar:
+    if path is not None:
+        data = read_data(path)
+        if isinstance(data, dict) and "calendar" in data and isinstance(data["calendar"], dict):
+            data = data["calendar"]
+        if not isinstance(data, dict):
+            raise UsageProblem("expected a calendar mapping", field=str(path))
+        return Calendar.from_dict(data)
+    if not hours:
+        return Calendar.always(tz)
+    weekly: dict[str, list[str]] = {}
+    for i, item in enumerate(hours):
+        days, sep, spans = item.partition("=")
+        if not sep:
+            raise UsageProblem(
+                f"{item!r}: write DAYS=HH:MM-HH:MM[,HH:MM-HH:MM]", field=f"--hours[{i}]"
+            )
+        weekly.setdefault(days.strip(), []).extend(s.strip() for s in spans.split(",") if s.strip())
+    return Calendar.weekly(weekly, tz=tz, holidays=list(holidays or ()))
+
+
+def _duration(text: str) -> int:
+    from sla.tiers import parse_duration
+
+    return parse_duration(text, field="DURATION")
+
+
+@calendar_app.command("add")
+def add(
+    start: Annotated[str, typer.Argument(help="ISO 8601 instant with offset.")],
+    duration: Annotated[str, typer.Argument(help="Business time, e.g. 4h, 1h30m, PT30M.")],
+    calendar: CalendarFile = None,
+    hours: Hours = None,
+    tz: Zone = "UTC",
+    holiday: Holidays = None,
+    json_output: Json = False,
+) -> None:
+    """The instant DURATION of business time after START."""
+    from datetime import timedelta
+
+    cal = _calendar(calendar, hours, tz, holiday)
+    begin = parse_instant(start, field="START")
+    due = cal.add(begin, timedelta(seconds=_duration(duration)))
+    result = {
+        "start": begin.isoformat(),
+        "duration": duration,
+        "due": due.isoformat(),
+        "calendar": cal.describe(),
+    }
+    emit_json(result) if json_output else print_mapping(result)
+
+
+@calendar_app.command("subtract")
+def subtract(
+    end: Annotated[str, typer.Argument(help="ISO 8601 instant with offset.")],
+    duration: Annotated[str, typer.Argument(help="Business time, e.g. 4h, 1h30m, PT30M.")],
+    calendar: CalendarFile = None,
+    hours: Hours = None,
+    tz: Zone = "UTC",
+    holiday: Holidays = None,
+    json_output: Json = False,
+) -> None:
+    """The instant DURATION of business time before END."""
+    from datetime import timedelta
+
+    cal = _calendar(calendar, hours, tz, holiday)
+    finish = parse_instant(end, field="END")
+    begin = cal.subtract(finish, timedelta(seconds=_duration(duration)))
+    result = {
+        "end": finish.isoformat(),
+        "duration": duration,
+        "start": begin.isoformat(),
+        "calendar": cal.describe(),
+    }
+    emit_json(result) if json_output else print_mapping(result)
+
+
+@calendar_app.command("elapsed")
+def elapsed(
+    start: Annotated[str, typer.Argument(help="ISO 8601 instant with offset.")],
+    end: Annotated[str, typer.Argument(help="ISO 8601 instant with offset.")],
+    calendar: CalendarFile = None,
+    hours: Hours = None,
+    tz: Zone = "UTC",
+    holiday: Holidays = None,
+    json_output: Json = False,
+) -> None:
+    """Business time between START and END."""
+    from sla.tiers import format_duration
+
+    cal = _calendar(calendar, hours, tz, holiday)
+    a, b = parse_instant(start, field="START"), parse_instant(end, field="END")
+    seconds = int(cal.elapsed(a, b).total_seconds())
+    result = {"start": a.isoformat(), "end": b.isoformat(), "seconds": seconds,
+              "business_time": format_duration(seconds), "calendar": cal.describe()}  # fmt: skip
+    emit_json(result) if json_output else print_mapping(result)
+
+
+@calendar_app.command("next-open")
+def next_open(
+    at: Annotated[str, typer.Argument(help="ISO 8601 instant with offset.")],
+    calendar: CalendarFile = None,
+    hours: Hours = None,
+    tz: Zone = "UTC",
+    holiday: Holidays = None,
+    json_output: Json = False,
+) -> None:
+    """Whether the calendar is open at AT, and when it next opens and closes."""
+    cal = _calendar(calendar, hours, tz, holiday)
+    t = parse_instant(at, field="AT")
+    result = {
+        "at": t.isoformat(),
+        "open": cal.is_open(t),
+        "next_open": cal.next_open(t).isoformat(),
+        "next_close": cal.next_close(t).isoformat(),
+        "calendar": cal.describe(),
+    }
+    emit_json(result) if json_output else print_mapping(result)

@@ -1,0 +1,182 @@
+"""``sla staffing`` and ``sla economics``: agents for a target, and money per contact."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+import typer
+
+from sla.cli._app import app
+from sla.cli._common import (
+    UsageProblem,
+    emit_json,
+    money,
+    print_mapping,
+    print_table,
+    seconds,
+    share,
+)
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+Calls = Annotated[float, typer.Option("--calls", help="Contacts offered per interval.")]
+Interval = Annotated[str, typer.Option("--interval", help="Interval length, e.g. 30m or 1h.")]
+Aht = Annotated[str, typer.Option("--aht", help="Average handle time, e.g. 180s or 3m.")]
+Target = Annotated[str, typer.Option("--service-level", help="Share answered in time: 0.8 or 80%.")]
+Within = Annotated[str, typer.Option("--within", help="Answer-time threshold, e.g. 20s.")]
+Patience = Annotated[
+    str | None, typer.Option("--patience", help="Mean caller patience: Erlang A instead of C.")
+]
+Shrinkage = Annotated[
+    str, typer.Option("--shrinkage", help="Breaks, training, absence: 0.3 or 30%.")
+]
+
+_PRICES = ("per-contact", "per-minute", "per-agent-hour", "per-tier-month", "per-resolved-contact")
+
+
+def _queue(calls: float, interval: str, aht: str, patience: str | None) -> Any:
+    from sla.economics import Queue
+
+    if calls < 0:
+        raise UsageProblem("must be zero or more", field="--calls")
+    queue = Queue(
+        calls=calls,
+        interval=timedelta(seconds=seconds(interval, field="--interval")),
+        aht=timedelta(seconds=seconds(aht, field="--aht")),
+    )
+    if patience is not None:
+        queue = queue.with_patience(timedelta(seconds=seconds(patience, field="--patience")))
+    return queue
+
+
+@app.command()
+def staffing(
+    calls: Calls = 100,
+    interval: Interval = "30m",
+    aht: Aht = "180s",
+    service_level: Target = "0.8",
+    within: Within = "20s",
+    max_asa: Annotated[
+        str | None, typer.Option("--max-asa", help="Also: ASA at most this.")
+    ] = None,
+    patience: Patience = None,
+    shrinkage: Shrinkage = "0",
+    json_output: Json = False,
+) -> None:
+    """Agents needed for a service level (Erlang C, or Erlang A with --patience)."""
+    from sla.economics import scheduled_agents
+
+    queue = _queue(calls, interval, aht, patience)
+    wait = timedelta(seconds=seconds(within, field="--within"))
+    target = share(service_level, field="--service-level")
+    asa_limit = None if max_asa is None else float(seconds(max_asa, field="--max-asa"))
+    agents = int(queue.agents_for(service_level=target, within=wait, max_asa=asa_limit))
+    shrink = share(shrinkage, field="--shrinkage")
+    summary: dict[str, Any] = {
+        "model": "Erlang A" if patience else "Erlang C",
+        "traffic_erlangs": round(float(queue.traffic), 4),
+        "agents": agents,
+        "scheduled_agents": round(float(scheduled_agents(agents, shrink)), 2),
+        "service_level": round(float(queue.service_level(agents, wait)), 4),
+        "asa_seconds": round(float(queue.asa(agents)), 2),
+        "occupancy": round(float(queue.occupancy(agents)), 4),
+    }
+    if patience:
+        summary["abandon_probability"] = round(float(queue.abandon_probability(agents)), 4)
+    low = max(1, agents - 3)
+    curve = list(queue.staffing_curve(range(low, agents + 4), wait))
+    if json_output:
+        emit_json({"summary": summary, "curve": curve})
+        return
+    print_mapping(summary, title="Staffing")
+    print_table(
+        ["agents", "service level", "ASA (s)", "occupancy"],
+        [
+            [
+                r["agents"],
+                f"{r['service_level']:.1%}",
+                f"{r['asa_seconds']:.1f}",
+                f"{r['occupancy']:.1%}",
+            ]
+            for r in curve
+        ],
+        title="Around the answer",
+    )
+
+
+@app.command()
+def economics(
+    calls: Calls = 100,
+    interval: Interval = "30m",
+    aht: Aht = "180s",
+    agent_hour: Annotated[
+        str, typer.Option("--agent-hour", help="Loaded cost, e.g. '32 EUR'.")
+    ] = "32 EUR",
+    price: Annotated[str, typer.Option("--price", help="Price, e.g. '4.50 EUR'.")] = "4.50 EUR",
+    price_model: Annotated[
+        str, typer.Option("--price-model", help=f"One of {', '.join(_PRICES)}.")
+    ] = "per-contact",
+    service_level: Target = "0.8",
+    within: Within = "20s",
+    shrinkage: Shrinkage = "0.3",
+    deflection: Annotated[
+        str | None, typer.Option("--deflection", help="Share a bot answers.")
+    ] = None,
+    deflection_aht: Annotated[
+        str, typer.Option("--deflection-aht", help="AHT of deflectable contacts.")
+    ] = "90s",
+    fcr: Annotated[str, typer.Option("--fcr", help="First-contact resolution share.")] = "1",
+    open_hours: Annotated[
+        int, typer.Option("--open-hours-month", help="Open hours per month.")
+    ] = 730,
+    vary_aht: Annotated[
+        list[str] | None, typer.Option("--vary-aht", help="What-if AHT (repeatable).")
+    ] = None,
+    vary_volume: Annotated[
+        list[float] | None, typer.Option("--vary-volume", help="What-if volume factor.")
+    ] = None,
+    json_output: Json = False,
+) -> None:
+    """Cost and revenue per contact, margin and break-even handle time for one tier."""
+    from decimal import Decimal
+
+    from sla import economics as eco
+
+    queue = _queue(calls, interval, aht, None)
+    models: dict[str, Any] = {"per-contact": eco.PerContact, "per-minute": eco.PerMinute,
+              "per-agent-hour": eco.PerAgentHour, "per-tier-month": eco.PerTierMonth,
+              "per-resolved-contact": eco.PerResolvedContact}  # fmt: skip
+    if price_model not in models:
+        raise UsageProblem(
+            f"unknown price model; use one of {', '.join(_PRICES)}", field="--price-model"
+        )
+    tier = eco.TierEconomics(
+        queue=queue,
+        costs=eco.Costs(agent_hour=money(agent_hour, field="--agent-hour"),
+                        shrinkage=share(shrinkage, field="--shrinkage")),
+        price=models[price_model](money(price, field="--price")),
+        service_level=share(service_level, field="--service-level"),
+        within=timedelta(seconds=seconds(within, field="--within")),
+        deflection=None if deflection is None else eco.Deflection(
+            share(deflection, field="--deflection"),
+            timedelta(seconds=seconds(deflection_aht, field="--deflection-aht"))),
+        fcr=share(fcr, field="--fcr"),
+        open_hours_month=Decimal(open_hours),
+    )  # fmt: skip
+    outcome = tier.outcome()
+    row = outcome.as_row()
+    row["break_even_aht_seconds"] = round(float(tier.break_even_aht()), 1)
+    row["break_even_price"] = str(tier.break_even_price().rounded())
+    variations: dict[str, list[Any]] = {}
+    if vary_aht:
+        variations["aht"] = [timedelta(seconds=seconds(v, field="--vary-aht")) for v in vary_aht]
+    if vary_volume:
+        variations["volume"] = list(vary_volume)
+    table = list(eco.what_if(tier, **variations)) if variations else []
+    if json_output:
+        emit_json({"outcome": row, "explain": list(outcome.steps), "what_if": table})
+        return
+    print_mapping(row, title="Unit economics (per contact, per month)")
+    if table:
+        headers = list(table[0])
+        print_table(headers, [[r[h] for h in headers] for r in table], title="What if")

@@ -1,0 +1,116 @@
+"""``sla price quote|invoice``: price a period ahead, or invoice one with service credits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sla.cli._app import app, console
+from sla.cli._common import UsageProblem, emit_json, money, read_data, share
+
+price_app = typer.Typer(help="Quotes and invoices from a price plan.", no_args_is_help=True)
+app.add_typer(price_app, name="price")
+
+PlanFile = Annotated[
+    Path | None, typer.Option("--plan", help="Price plan file (YAML, JSON or TOML).")
+]
+Tier = Annotated[
+    str | None, typer.Option("--tier", help="Use the catalogue plan of tier A, B or C.")
+]
+Usage = Annotated[
+    list[str] | None,
+    typer.Option("--usage", "-u", help="METRIC=QUANTITY, e.g. contacts.voice=520 (repeatable)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+Html = Annotated[Path | None, typer.Option("--html", help="Also write the document as HTML.")]
+
+
+def _plan(path: Path | None, tier: str | None) -> Any:
+    from sla.pricing import catalogue_plan, load_plan
+
+    if (path is None) == (tier is None):
+        raise UsageProblem("give exactly one of --plan FILE or --tier A|B|C", field="--plan")
+    if path is not None:
+        data = read_data(path)
+        if isinstance(data, dict) and isinstance(data.get("price_plan"), dict):
+            data = data["price_plan"]
+        return load_plan(data)
+    return catalogue_plan(str(tier))
+
+
+def _usage(items: list[str] | None) -> dict[str, str]:
+    usage: dict[str, str] = {}
+    for i, item in enumerate(items or ()):
+        metric, sep, quantity = item.partition("=")
+        if not sep or not metric.strip():
+            raise UsageProblem(f"{item!r}: write METRIC=QUANTITY", field=f"--usage[{i}]")
+        usage[metric.strip()] = quantity.strip()
+    return usage
+
+
+def _show(document: Any, json_output: bool, html: Path | None) -> None:
+    if html is not None:
+        html.write_text(document.to_html(), encoding="utf-8")
+    if json_output:
+        emit_json(document.to_dict())
+    else:
+        console.print(document.to_text(), highlight=False, markup=False)
+
+
+@price_app.command("quote")
+def quote(
+    plan: PlanFile = None,
+    tier: Tier = None,
+    usage: Usage = None,
+    cost_per_contact: Annotated[
+        str | None, typer.Option("--cost-per-contact", help="Cost to serve, e.g. '3.10 USD'.")
+    ] = None,
+    json_output: Json = False,
+    html: Html = None,
+) -> None:
+    """Price a period ahead for expected usage (with margin when the cost is given)."""
+    from sla.pricing import quote as make_quote
+
+    cost = None if cost_per_contact is None else money(cost_per_contact, field="--cost-per-contact")
+    document = make_quote(_plan(plan, tier), _usage(usage), cost_to_serve=cost)
+    _show(document, json_output, html)
+
+
+@price_app.command("invoice")
+def invoice(
+    period: Annotated[str, typer.Option("--period", help="The month, YYYY-MM.")],
+    plan: PlanFile = None,
+    tier: Tier = None,
+    usage: Usage = None,
+    attainment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--attainment", "-a", help="METRIC=SHARE attained, e.g. answered_in_target=93%."
+        ),
+    ] = None,
+    zone: Annotated[str, typer.Option("--tz", help="Zone the month is cut in.")] = "UTC",
+    json_output: Json = False,
+    html: Html = None,
+) -> None:
+    """Invoice a month: fees, usage, overage, true-up, service credits and tax."""
+    from sla.pricing import Attainment, Period
+    from sla.pricing import invoice as make_invoice
+
+    year, sep, month = period.partition("-")
+    if not (sep and year.isdigit() and month.isdigit()):
+        raise UsageProblem(f"{period!r} is not a month such as 2025-06", field="--period")
+    figures = []
+    for i, item in enumerate(attainment or ()):
+        metric, sep, value = item.partition("=")
+        if not sep:
+            raise UsageProblem(f"{item!r}: write METRIC=SHARE", field=f"--attainment[{i}]")
+        figures.append(Attainment(metric.strip(), str(share(value, field=f"--attainment[{i}]"))))
+    document = make_invoice(
+        _plan(plan, tier),
+        _usage(usage),
+        figures,
+        Period.month(int(year), int(month), zone),
+    )
+    _show(document, json_output, html)

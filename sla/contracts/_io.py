@@ -1,0 +1,162 @@
+"""Reading and writing contracts: YAML (safe loading only), JSON and TOML."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import ValidationError
+
+from sla._errors import ContractError, Problem
+from sla.contracts import _toml
+from sla.contracts._spec import Contract
+
+__all__ = ["Format", "dump", "json_schema", "load", "problems_from_pydantic"]
+
+Format = Literal["yaml", "json", "toml"]
+_SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+# libyaml's safe loader when available: the same safe subset as yaml.safe_load, in C.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_MESSAGES = {
+    "Extra inputs are not permitted": "unknown field (a typo?)",
+    "Field required": "missing (required)",
+}
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif "[" in part or part in ("str", "int", "date", "function-plain"):
+            continue  # a union member's name, not a field
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def problems_from_pydantic(error: ValidationError) -> list[Problem]:
+    """One :class:`Problem` per field, messages of union alternatives joined by "or"."""
+    found: dict[str, list[str]] = {}
+    for e in error.errors():
+        msg = e["msg"].removeprefix("Value error, ")
+        found.setdefault(_path(e["loc"]), []).append(_MESSAGES.get(msg, msg))
+    return [Problem(where, " or ".join(dict.fromkeys(msgs))) for where, msgs in found.items()]
+
+
+def _parse_text(text: str, fmt: Format | None, origin: str) -> Any:
+    if fmt == "json" or (fmt is None and text.lstrip().startswith("{")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ContractError(
+                f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                field=origin,
+            ) from None
+    if fmt == "toml":
+        return _parse_toml(text, origin)
+    try:
+        data = yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError as error:
+        if fmt is None:
+            try:
+                return _parse_toml(text, origin)
+            except ContractError:
+                pass
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ContractError(f"not valid YAML: {problem}{where}", field=origin) from None
+    if fmt is None and not isinstance(data, Mapping):
+        try:
+            return _parse_toml(text, origin)
+        except ContractError:
+            pass
+    return data
+
+
+def _parse_toml(text: str, origin: str) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ContractError(f"not valid TOML: {error}", field=origin) from None
+
+
+def load(
+    source: str | Path | bytes | Mapping[str, Any], *, format: Format | None = None
+) -> Contract:
+    """A contract from a file path, YAML / JSON / TOML text, bytes or a dict.
+
+    The format comes from ``format``, the file suffix, or the text itself. YAML
+    is read with ``yaml.safe_load``: tags that would build Python objects are
+    refused, nothing is executed.
+
+    :raises ContractError: for unreadable text (with line and column) or, listing
+        every problem with its field path, for data of the wrong shape or type.
+    """
+    origin = "<input>"
+    if isinstance(source, Mapping):
+        data: Any = source
+    else:
+        text: str
+        if isinstance(source, bytes):
+            text = source.decode("utf-8")
+        elif isinstance(source, Path) or (
+            "\n" not in source and Path(source).suffix.lower() in _SUFFIXES
+        ):
+            path = Path(source)
+            origin = str(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as error:
+                raise ContractError(f"cannot read {path}: {error.strerror}", field=origin) from None
+            format = format or _SUFFIXES.get(path.suffix.lower())
+        else:
+            text = source
+        data = _parse_text(text, format, origin)
+    if not isinstance(data, Mapping):
+        raise ContractError(
+            f"a contract is a mapping of fields, got {type(data).__name__}", field=origin
+        )
+    try:
+        return Contract.model_validate(data)
+    except ValidationError as error:
+        raise ContractError.from_problems(problems_from_pydantic(error), what="contract") from None
+
+
+def to_data(contract: Contract) -> dict[str, Any]:
+    """The contract as plain JSON-compatible data (only the fields its author set)."""
+    return contract.model_dump(mode="json", exclude_unset=True)
+
+
+def dump(contract: Contract, format: Format = "yaml", path: str | Path | None = None) -> str:
+    """The contract as YAML, JSON or TOML text that :func:`load` reads back to an equal
+    contract; written to ``path`` as well when given.
+
+    :raises ContractError: for TOML when a field is explicitly ``null`` (TOML has none).
+    """
+    data = to_data(contract)
+    if format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif format == "toml":
+        text = _toml.dumps(data)
+    elif format == "yaml":
+        text = yaml.dump(data, Dumper=_SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    else:
+        raise ContractError(f"unknown format {format!r} (yaml, json or toml)", field="format")
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a contract document, for editors and CI checks."""
+    schema = Contract.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "sla contract"
+    return schema

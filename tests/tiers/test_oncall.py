@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sla import TierError
+from sla.tiers import OnCallRotation, RotationSpec, Window
+
+from .strategies import instants, rotations
+
+BERLIN = ZoneInfo("Europe/Berlin")
+UTC = UTC
+
+
+def weekend_rotation(overrides: list[dict[str, object]] | None = None) -> OnCallRotation:
+    return RotationSpec.model_validate(
+        {
+            "tz": "Europe/Berlin",
+            "layers": [
+                {
+                    "name": "weekends",
+                    "participants": ["ann", "bob"],
+                    "start": "2025-03-21",
+                    "handoff": "fri 18:00",
+                    "windows": ["fri 18:00-mon 09:00"],
+                }
+            ],
+            "overrides": overrides or [],
+        }
+    ).build("weekend")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_weekend_rotation_across_spring_dst_hands_off_at_local_time() -> None:
+    rotation = weekend_rotation()
+    # Europe/Berlin springs forward on Sun 2025-03-30: the weekend starts at 18:00 +01:00
+    # and ends at 09:00 +02:00, one hour shorter in UTC.
+    assert rotation.on_call(at("2025-03-28T16:59:59Z")) is None
+    assert rotation.on_call(at("2025-03-28T18:00:00+01:00")) == "bob"
+    assert rotation.on_call(at("2025-03-31T08:59:59+02:00")) == "bob"
+    assert rotation.on_call(at("2025-03-31T09:00:00+02:00")) is None
+    # The next Friday is in summer time: 18:00 local is 16:00Z, not 17:00Z.
+    assert rotation.on_call(at("2025-04-04T15:59:59Z")) is None
+    assert rotation.on_call(at("2025-04-04T16:00:00Z")) == "ann"
+    (shift,) = rotation.shifts(at("2025-03-28T00:00Z"), at("2025-04-01T00:00Z"))
+    assert (shift.start.isoformat(), shift.end.isoformat(), shift.who) == (
+        "2025-03-28T18:00:00+01:00",
+        "2025-03-31T09:00:00+02:00",
+        "bob",
+    )
+    # Same-zone datetime subtraction is wall time (63 h); the real duty is 62 h.
+    assert shift.end.timestamp() - shift.start.timestamp() == 62 * 3600
+
+
+def test_weekend_rotation_across_autumn_dst() -> None:
+    rotation = weekend_rotation()
+    (shift,) = rotation.shifts(at("2025-10-24T00:00Z"), at("2025-10-28T00:00Z"))
+    assert shift.start.isoformat() == "2025-10-24T18:00:00+02:00"
+    assert shift.end.isoformat() == "2025-10-27T09:00:00+01:00"
+    assert shift.end.timestamp() - shift.start.timestamp() == 64 * 3600
+
+
+def test_handoff_inside_the_spring_gap_moves_forward_by_the_gap() -> None:
+    # RFC 5545: 02:30 does not exist on 2025-03-30 in Berlin; the hand-off happens at 03:30.
+    rotation = RotationSpec.model_validate(
+        {
+            "tz": "Europe/Berlin",
+            "layers": [
+                {
+                    "participants": ["a", "b"],
+                    "start": "2025-03-01",
+                    "every": "day",
+                    "handoff": "02:30",
+                }
+            ],
+        }
+    ).build("nightly")
+    before = rotation.on_call(at("2025-03-30T03:29:59+02:00"))
+    after = rotation.on_call(at("2025-03-30T03:30:00+02:00"))
+    assert before != after
+    # In the autumn overlap 02:30 happens twice; the first occurrence (+02:00) counts.
+    assert rotation.on_call(at("2025-10-26T02:29:59+02:00")) != rotation.on_call(
+        at("2025-10-26T02:30:00+02:00")
+    )
+    assert rotation.on_call(at("2025-10-26T02:30:00+02:00")) == rotation.on_call(
+        at("2025-10-26T02:30:00+01:00")
+    )
+
+
+def test_an_override_wins_over_the_layer_below() -> None:
+    rotation = weekend_rotation(
+        [
+            {
+                "start": "2025-03-29T10:00:00+01:00",
+                "end": "2025-03-29T14:00:00+01:00",
+                "who": "carol",
+                "reason": "swap",
+            }
+        ]
+    )
+    assert rotation.on_call(at("2025-03-29T09:59:59+01:00")) == "bob"
+    assert rotation.on_call(at("2025-03-29T10:00:00+01:00")) == "carol"
+    assert rotation.who_at(int(at("2025-03-29T12:00:00+01:00").timestamp())) == (
+        "carol",
+        "override: swap",
+    )
+    assert rotation.on_call(at("2025-03-29T14:00:00+01:00")) == "bob"
+    shifts = rotation.shifts(at("2025-03-28T00:00Z"), at("2025-04-01T00:00Z"))
+    assert [(s.who, s.source) for s in shifts] == [
+        ("bob", "weekends"),
+        ("carol", "override: swap"),
+        ("bob", "weekends"),
+    ]
+
+
+def test_a_higher_layer_wins_over_a_lower_one() -> None:
+    rotation = RotationSpec.model_validate(
+        {
+            "tz": "UTC",
+            "layers": [
+                {"name": "base", "participants": ["x"], "start": "2025-01-06"},
+                {
+                    "name": "days",
+                    "participants": ["y"],
+                    "start": "2025-01-06",
+                    "every": "day",
+                    "windows": ["09:00-17:00"],
+                },
+            ],
+        }
+    ).build("r")
+    assert rotation.on_call(at("2025-01-07T08:59:59Z")) == "x"
+    assert rotation.on_call(at("2025-01-07T09:00:00Z")) == "y"
+    assert rotation.on_call(at("2025-01-07T17:00:00Z")) == "x"
+
+
+def test_follow_the_sun_gaps_are_reported() -> None:
+    rotation = RotationSpec.model_validate(
+        {
+            "tz": "UTC",
+            "layers": [
+                {
+                    "name": "APAC",
+                    "participants": ["mei"],
+                    "tz": "Asia/Tokyo",
+                    "start": "2025-01-06",
+                    "windows": ["09:00-17:00"],
+                },
+                {
+                    "name": "EMEA",
+                    "participants": ["tom"],
+                    "tz": "Europe/London",
+                    "start": "2025-01-06",
+                    "windows": ["09:00-17:00"],
+                },
+            ],
+        }
+    ).build("sun")
+    gaps = rotation.gaps(at("2025-01-07T00:00Z"), at("2025-01-08T00:00Z"))
+    assert [(g.start.hour, g.end.hour) for g in gaps] == [(8, 9), (17, 0)]
+    assert rotation.on_call(at("2025-01-07T03:00Z")) == "mei"
+    assert rotation.on_call(at("2025-01-07T10:00Z")) == "tom"
+
+
+def test_before_the_first_turn_nobody_is_on_call() -> None:
+    rotation = weekend_rotation()
+    assert rotation.on_call(at("2025-03-15T12:00:00+01:00")) is None
+
+
+def test_naive_instants_are_refused() -> None:
+    with pytest.raises(TierError, match="timezone-aware"):
+        weekend_rotation().on_call(datetime(2025, 3, 29, 12))
+
+
+@pytest.mark.parametrize("bad", ["9-17", "fri 18:00", "xyz 10:00-mon 09:00", "10:00-10:00"])
+def test_bad_windows(bad: str) -> None:
+    with pytest.raises(TierError):
+        Window.parse(bad)
+
+
+@settings(max_examples=60)
+@given(rotations(), instants, st.integers(1, 21 * 24))
+def test_shifts_and_gaps_partition_the_range_and_agree_with_on_call(
+    spec: RotationSpec, start: datetime, hours: int
+) -> None:
+    rotation = spec.build("r")
+    end = start + timedelta(hours=hours)
+    pieces = sorted(
+        [*rotation.shifts(start, end), *rotation.gaps(start, end)], key=lambda s: s.start
+    )
+    assert pieces[0].start == start
+    assert pieces[-1].end == end
+    for left, right in itertools.pairwise(pieces):
+        assert left.end == right.start
+    for piece in pieces:
+        assert piece.start < piece.end
+        assert rotation.on_call(piece.start) == piece.who
+        assert rotation.on_call(piece.end - timedelta(seconds=1)) == piece.who
+
+
+@settings(max_examples=60)
+@given(rotations(), instants)
+def test_on_call_is_constant_between_reported_boundaries(spec: RotationSpec, t: datetime) -> None:
+    rotation = spec.build("r")
+    pieces = [
+        *rotation.shifts(t, t + timedelta(hours=6)),
+        *rotation.gaps(t, t + timedelta(hours=6)),
+    ]
+    probe = t + timedelta(minutes=97)
+    (piece,) = [p for p in pieces if p.start <= probe < p.end]
+    assert rotation.on_call(probe.astimezone(UTC)) == piece.who
