@@ -436,9 +436,14 @@ class Money:
     def __mul__(self, factor: Number) -> Money:
         if isinstance(factor, Money):  # type: ignore[unreachable]
             raise MoneyError("cannot multiply Money by Money", field="factor")
-        return Money._of(
-            _CTX.multiply(self._amount, _to_decimal(factor, field="factor")), self._currency
-        )
+        if factor.__class__ is Decimal and factor.is_finite():  # the common case, no checks left
+            value = factor
+        else:
+            value = _to_decimal(factor, field="factor")
+        result = _new(Money)
+        _set_amount(result, _CTX.multiply(self._amount, value))
+        _set_currency(result, self._currency)
+        return result
 
     __rmul__ = __mul__
 

@@ -87,7 +87,7 @@ def invoice(
     attainment: Annotated[
         list[str] | None,
         typer.Option(
-            "--attainment", "-a", help="METRIC=SHARE attained, e.g. answered_in_target=93%."
+            "--attainment", "-a", help="METRIC=SHARE attained, e.g. speed_of_answer=93%."
         ),
     ] = None,
     zone: Annotated[str, typer.Option("--tz", help="Zone the month is cut in.")] = "UTC",

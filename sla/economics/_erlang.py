@@ -3,12 +3,23 @@ and a vectorized twin for many intervals at once.
 
 Erlang B uses the recursion ``B(n) = a B(n-1) / (n + a B(n-1))``: every value
 stays in [0, 1], so nothing overflows, and values that are truly tiny underflow
-to 0 rather than becoming NaN.  To get ``B(n)`` near a large load without
-walking up from ``n = 0`` the recursion starts ``10 sqrt(a) + 10`` agents below
-``min(n, a)`` from the fluid guess ``B = 1 - s / a``: the error of a wrong start
-is multiplied by ``prod(m / a)`` over the steps, which is below ``exp(-50)``
-there, far under double precision.  (The recursion in ``1/B`` shows the relative
-error never grows, so the guess cannot hurt.)
+to 0 rather than becoming NaN.  Walking it up from ``n = 0`` costs ``n`` Python
+steps, so from ``s = 64`` agents on ``B(s)`` (``s <= a``) is taken instead from
+the closed sum the recursion unrolls to,
+
+    1 / B(s) = 1 + sum_{j=1..s} t_j,   t_1 = s / a,   t_j = t_{j-1} (s - j + 1) / a,
+
+evaluated in C by numpy: a cumulative product, then a *sequential* cumulative
+sum, so the scalar kernel and the vectorized solver get the very same bits.
+With ``s <= a`` every ratio is at most ``1 - (j-1)/s``, so
+``t_j <= exp(-j (j-1) / 2s)``.  The sum stops at ``t_J``, ``J = 9.5 sqrt(s) + 10``:
+``t_J < e^-45`` and the rest is below a geometric series of ratio ``1 - J/s``,
+i.e. under ``e^-45 sqrt(s) / 9.5`` of the total (1e-17 up to a million agents).
+No term exceeds 1 and the total is at most ``s + 1``, so nothing overflows.
+From ``s`` the recursion steps up to the wanted count, which only shrinks the
+relative error (by ``1 - B(m)`` per step, as the recursion in ``1/B`` shows).
+At 1,000 Erlangs this is ~310 terms in one numpy pass instead of ~330 Python
+steps from a guess 10 sqrt(a) below the load.
 """
 
 from __future__ import annotations
@@ -31,8 +42,27 @@ __all__ = [
     "required_agents_array",
 ]
 
-#: How many standard deviations (sqrt(a)) below the load the warm start begins.
-_WARM_SIGMAS: Final = 10.0
+#: Below this many agents the plain recursion from ``B(0) = 1`` is cheaper than numpy.
+_SUM_FROM: Final = 64
+
+#: ``0, 1, 2, ...`` as floats, grown on demand: the ``j - 1`` of the sum's ratios.
+_offsets: npt.NDArray[np.float64] = np.arange(4096.0)
+
+
+#: Elements per block when many sums are taken at once (bounds the memory used).
+_ROW_BUDGET: Final = 1 << 20
+
+
+def _sum_terms(s: int) -> int:
+    """How many ratios of the unrolled sum are kept for ``B(s)`` (see the module docstring)."""
+    return min(s, math.ceil(9.5 * math.sqrt(s)) + 10)
+
+
+def _offsets_upto(terms: int) -> npt.NDArray[np.float64]:
+    global _offsets
+    if _offsets.shape[0] < terms:
+        _offsets = np.arange(float(2 * terms))
+    return _offsets[:terms]
 
 
 def check_agents(agents: object, field: str = "agents") -> int:
@@ -58,12 +88,40 @@ def check_traffic(traffic: object, field: str = "traffic") -> float:
     return value
 
 
+def _b_sum(s: int, traffic: float) -> float:
+    """``B(s)`` for ``_SUM_FROM <= s <= traffic`` from the truncated unrolled sum."""
+    x = (float(s) - _offsets_upto(_sum_terms(s))) / traffic
+    np.multiply.accumulate(x, out=x)
+    return 1.0 / (1.0 + float(np.add.accumulate(x)[-1]))
+
+
+def _b_sum_rows(
+    s: npt.NDArray[np.float64], traffic: npt.NDArray[np.float64], *, budget: int = _ROW_BUDGET
+) -> npt.NDArray[np.float64]:
+    """:func:`_b_sum` for many ``(s, traffic)`` at once, bit for bit the same values.
+
+    Rows are taken in blocks of about ``budget`` elements to bound the memory used.
+    """
+    out = np.empty(s.shape, dtype=np.float64)
+    terms = np.minimum(s, np.ceil(9.5 * np.sqrt(s)) + 10.0).astype(np.int64)
+    # Rows padded with zero ratios: their products stay 0 and adding 0.0 is exact.
+    rows = max(1, budget // (int(terms.max()) + 1))
+    for lo in range(0, s.shape[0], rows):
+        hi = lo + rows
+        width = int(terms[lo:hi].max())
+        x = (s[lo:hi, None] - _offsets_upto(width)[None, :]) / traffic[lo:hi, None]
+        x[np.arange(width)[None, :] >= terms[lo:hi, None]] = 0.0
+        np.multiply.accumulate(x, axis=1, out=x)
+        out[lo:hi] = 1.0 / (1.0 + np.add.accumulate(x, axis=1)[:, -1])
+    return out
+
+
 def erlang_b_start(traffic: float, agents: int) -> tuple[int, float]:
-    """Where the recursion may start for ``B(agents)``: ``(s, B(s))`` (B(s) maybe a guess)."""
-    s = math.floor(min(float(agents), traffic) - _WARM_SIGMAS * math.sqrt(traffic) - 10.0)
-    if s <= 0:
+    """Where the recursion starts for ``B(agents)``: ``(s, B(s))`` with ``s <= agents``."""
+    s = min(agents, math.floor(traffic))
+    if s < _SUM_FROM:
         return 0, 1.0
-    return s, 1.0 - s / traffic
+    return s, _b_sum(s, traffic)
 
 
 def _b_raw(agents: int, traffic: float) -> float:
@@ -73,6 +131,8 @@ def _b_raw(agents: int, traffic: float) -> float:
     while n < agents:
         n += 1
         b = traffic * b / (n + traffic * b)
+        if b == 0.0:  # stays 0 from here on
+            break
     return b
 
 
@@ -143,20 +203,39 @@ def required_agents(
     steps = [
         f"start at n={n} (smallest stable count{' / occupancy bound' if max_occupancy else ''})"
     ]
-    while True:
-        c = erlang_c_from_b(n, a, b)
-        ok = True
-        if service_level is not None and within_over_aht is not None:
-            ok = _sl(n, a, c, within_over_aht) >= service_level
-        if ok and max_asa_over_aht is not None:
-            ok = c / (n - a) <= max_asa_over_aht
-        if ok and max_wait_probability is not None:
-            ok = c <= max_wait_probability
-        if ok:
-            steps.append(f"n={n}: every target met (wait probability {c:.6g})")
-            return n, c, steps
-        n += 1
-        b = a * b / (n + a * b)
+    # Same arithmetic as erlang_c_from_b and _sl (n > a throughout), inlined: at
+    # 1,000 Erlangs and up these checks are a good part of the time left.
+    exp = math.exp
+    if (
+        service_level is not None
+        and within_over_aht is not None
+        and max_asa_over_aht is None
+        and max_wait_probability is None
+    ):
+        t = within_over_aht
+        while True:  # the usual case, a service level alone
+            c = n * b / (n - a * (1.0 - b))
+            if 1.0 - c * exp(-(n - a) * t) >= service_level:
+                break
+            n += 1
+            b = a * b / (n + a * b)
+    else:
+        while True:
+            c = n * b / (n - a * (1.0 - b))
+            if (
+                (
+                    service_level is None
+                    or within_over_aht is None
+                    or 1.0 - c * exp(-(n - a) * within_over_aht) >= service_level
+                )
+                and (max_asa_over_aht is None or c / (n - a) <= max_asa_over_aht)
+                and (max_wait_probability is None or c <= max_wait_probability)
+            ):
+                break
+            n += 1
+            b = a * b / (n + a * b)
+    steps.append(f"n={n}: every target met (wait probability {c:.6g})")
+    return n, c, steps
 
 
 def required_agents_array(
@@ -194,10 +273,13 @@ def required_agents_array(
                 break
             occ = np.where(up, occ + 1, occ)
         n_min = np.maximum(n_min, occ)
-    start = np.floor(np.minimum(n_min, a_l) - _WARM_SIGMAS * np.sqrt(a_l) - 10.0)
-    cold = start <= 0
-    n = np.where(cold, 0.0, start)
-    b = np.where(cold, 1.0, 1.0 - n / a_l)
+    # Same start as the scalar kernel: n_min > floor(a), so it starts at s = floor(a).
+    s = np.floor(a_l)
+    warm = s >= _SUM_FROM
+    n = np.where(warm, s, 0.0)
+    b = np.ones(a_l.shape, dtype=np.float64)
+    if warm.any():
+        b[warm] = _b_sum_rows(s[warm], a_l[warm])
     # Walk every interval up to its own start point.
     while True:
         behind = n < n_min

@@ -307,6 +307,7 @@ class Queue:
         ``service_level`` needs ``within``; ``max_abandon`` needs a patience.
         """
         problems: list[Problem] = []
+        aht_s = self.aht.total_seconds()
         sl = (
             None
             if service_level is None
@@ -317,7 +318,7 @@ class Queue:
             if within is None:
                 problems.append(Problem("within", "a service level needs `within`"))
             else:
-                t = positive_duration(within, "within", problems) / self._aht_s
+                t = positive_duration(within, "within", problems) / aht_s
         asa = None if max_asa is None else positive_duration(max_asa, "max_asa", problems)
         abandon = (
             None if max_abandon is None else target_share(max_abandon, "max_abandon", problems)
@@ -329,28 +330,30 @@ class Queue:
         )
         if abandon is not None and self.patience is None:
             problems.append(Problem("max_abandon", "needs a queue with patience (with_patience)"))
-        if all(v is None for v in (sl, asa, abandon, occ)):
+        if sl is None and asa is None and abandon is None and occ is None:
             problems.append(Problem("targets", "give at least one target"))
-        raise_all(problems, "staffing targets")
+        if problems:
+            raise_all(problems, "staffing targets")
         a = self._traffic
-        if self._r is None:
+        r = self._r
+        if r is None:
             n, _c, steps = ec.required_agents(
                 a,
                 within_over_aht=t,
                 service_level=sl,
-                max_asa_over_aht=None if asa is None else asa / self._aht_s,
+                max_asa_over_aht=None if asa is None else asa / aht_s,
                 max_occupancy=occ,
             )
             formula = "smallest n > a with SL(n) >= target, ASA(n) <= max, a/n <= max occupancy"
         else:
             n, _, steps = required_agents_a(
                 a,
-                self._r,
+                r,
                 within_over_aht=t,
                 service_level=sl,
                 among=among,
                 max_abandon=abandon,
-                max_mean_wait_over_aht=None if asa is None else asa / self._aht_s,
+                max_mean_wait_over_aht=None if asa is None else asa / aht_s,
                 max_occupancy=occ,
             )
             formula = "smallest n >= 0 meeting every target under Erlang A (search from 0)"

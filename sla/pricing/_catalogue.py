@@ -15,9 +15,9 @@ C     per seat, volume tiers:     1,000 chats included, then graduated 0.90 up
 ====  ==========================  ===========================================
 
 Service credits (share of the period's recurring fees, lower bound inclusive):
-A on ``answered_in_target`` below 99 % → 10 %, below 95 % → 25 %, below 90 %
-→ 50 %, cap 50 %; B on ``first_response_in_target`` below 98 % → 5 %, below
-95 % → 15 %, below 90 % → 30 %, cap 30 %; C on ``chats_answered_in_target``
+A on ``speed_of_answer`` below 99 % → 10 %, below 95 % → 25 %, below 90 %
+→ 50 %, cap 50 %; B on ``first_response`` below 98 % → 5 %, below
+95 % → 15 %, below 90 % → 30 %, cap 30 %; C on ``first_response``
 below 95 % → 5 %, below 90 % → 10 %, cap 20 %.
 """
 
@@ -56,7 +56,7 @@ CATALOGUE: Mapping[str, Mapping[str, Any]] = {
         "credits": {
             "rules": [
                 {
-                    "metric": "answered_in_target",
+                    "metric": "speed_of_answer",
                     "below": [["99%", "10%"], ["95%", "25%"], ["90%", "50%"]],
                 }
             ],
@@ -86,7 +86,7 @@ CATALOGUE: Mapping[str, Mapping[str, Any]] = {
         "credits": {
             "rules": [
                 {
-                    "metric": "first_response_in_target",
+                    "metric": "first_response",
                     "below": [["98%", "5%"], ["95%", "15%"], ["90%", "30%"]],
                 }
             ],
@@ -128,7 +128,7 @@ CATALOGUE: Mapping[str, Mapping[str, Any]] = {
         ],
         "credits": {
             "rules": [
-                {"metric": "chats_answered_in_target", "below": [["95%", "5%"], ["90%", "10%"]]}
+                {"metric": "first_response", "below": [["95%", "5%"], ["90%", "10%"]]}
             ],
             "cap": "20%",
             "basis": "fees",

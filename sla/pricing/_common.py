@@ -41,6 +41,13 @@ def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> De
     Raises :class:`~sla.PricingError` naming ``field`` for floats, booleans,
     malformed text, non-finite and (unless allowed) negative numbers.
     """
+    # Fast paths for the common exact types (not subclasses: bool is an int);
+    # anything unusual, including every error, takes the general path below.
+    if type(value) is Decimal:
+        if value.is_finite() and (allow_negative or value >= ZERO):
+            return value
+    elif type(value) is int and (allow_negative or value >= 0):
+        return Decimal(value)
     percent = False
     if isinstance(value, str) and value.strip().endswith("%"):
         value, percent = value.strip()[:-1], True

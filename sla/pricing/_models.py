@@ -135,6 +135,15 @@ class PerUnit:
         return self.price.currency
 
     def charge(self, quantity: Number) -> Money:
+        # Scalar rating is hot: a plain finite, non-negative Decimal skips the
+        # general validation (which still rejects everything else, naming the field).
+        if (
+            type(quantity) is Decimal
+            and self.transform is None
+            and quantity.is_finite()
+            and quantity >= ZERO
+        ):
+            return self.price * quantity
         return self.price * _transformed(self.transform, quantity)
 
     def explain(self, quantity: Number) -> tuple[Step, ...]:

@@ -321,6 +321,7 @@ def _build(
     bot_solved = np.zeros(n, dtype=bool)
     abandoned = np.zeros(n, dtype=bool)
     is_voice = channel == "voice"
+    callbacks: list[tuple[Ints, Ints, Ints, Ints]] = []
 
     for t, tier in enumerate(tiers):
         mine = tier_idx == t
@@ -343,13 +344,9 @@ def _build(
             handle[ok] = talk[answered]
             t_lost = t0[~answered] + patience[~answered]
             out.emit(lost, t_lost, "call_abandoned", order=2)
-            out.emit(lost, t_lost, "callback_requested", order=3)
+            # The front desk turns a missed call into a callback contact of its own.
             delay = _lognormal(rng, tier.callback_median, tier.spread, len(lost))
-            t_back = cal.add_many(t_lost, delay)
-            out.emit(lost, t_back, "callback_made", order=4)
-            back_talk = talk[~answered]
-            out.emit(lost, t_back + back_talk, "status", status="solved", order=5)
-            handle[lost] = back_talk
+            callbacks.append((lost, t_lost, cal.add_many(t_lost, delay), talk[~answered]))
             abandoned[lost] = True
         # --- written -----------------------------------------------------------
         rows = everyone[mine & ~is_voice]
@@ -401,6 +398,26 @@ def _build(
         )
         out.emit(r_rows, r_reply, "agent_reply", order=13)
         out.emit(r_rows, r_reply + 30, "status", status="solved", order=14)
+
+    # Callback contacts: created when the call was missed, returned in business hours.
+    if callbacks:
+        parent = np.concatenate([c[0] for c in callbacks])
+        t_req = np.concatenate([c[1] for c in callbacks])
+        t_back = np.concatenate([c[2] for c in callbacks])
+        talk = np.concatenate([c[3] for c in callbacks])
+        new = np.arange(n, n + len(parent), dtype=np.int64)
+        out.emit(new, t_req, "created", order=0)
+        out.emit(new, t_req, "callback_requested", order=1)
+        out.emit(new, t_back, "callback_made", order=2)
+        out.emit(new, t_back + talk, "status", status="solved", order=3)
+        arrival = np.concatenate([arrival, t_req])
+        channel = np.concatenate([channel, np.full(len(new), "callback", dtype=object)])
+        priority = np.concatenate([priority, priority[parent]])
+        customer = np.concatenate([customer, customer[parent]])
+        tier_idx = np.concatenate([tier_idx, tier_idx[parent]])
+        handle = np.concatenate([handle, talk])
+        bot_solved = np.concatenate([bot_solved, np.zeros(len(new), dtype=bool)])
+        abandoned = np.concatenate([abandoned, np.zeros(len(new), dtype=bool)])
 
     return Traffic(
         events=_events_table(out, channel, priority, customer, tier_idx, tiers, rng),

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from sla import EconomicsError
 from sla.economics import Queue, agents_for_intervals, erlang_b, erlang_c
-from sla.economics._erlang import required_agents
+from sla.economics import _erlang as ec
+from sla.economics._erlang import required_agents, required_agents_array
 from sla.economics._erlang_a import erlang_a, required_agents_a
 from tests.economics import strategies as S
 
@@ -199,3 +200,58 @@ def test_staffing_curve_rows_and_frames() -> None:
     assert levels == sorted(levels)
     assert curve.to_pandas().shape == (6, 8)
     assert curve.to_polars().height == 6
+
+
+# -- the unrolled-sum start of the Erlang B kernel (sla.economics._erlang._b_sum) --
+
+
+@settings(max_examples=60)
+@given(
+    st.floats(min_value=1.0, max_value=50_000.0, allow_nan=False),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_unrolled_sum_equals_full_recursion_up_to_50000_erlangs(a: float, frac: float) -> None:
+    s = int(a * frac)  # any count at or below the load, where the sum is used
+    expected = cold_erlang_b(s, a)
+    if s >= ec._SUM_FROM:
+        assert math.isclose(ec._b_sum(s, a), expected, rel_tol=1e-12)
+    assert math.isclose(erlang_b(s, a), expected, rel_tol=1e-12, abs_tol=1e-300)
+
+
+@settings(max_examples=60)
+@given(
+    st.floats(min_value=1.0, max_value=50_000.0, allow_nan=False),
+    st.integers(min_value=-300, max_value=300),
+)
+def test_kernel_near_the_load_equals_full_recursion_up_to_50000_erlangs(
+    a: float, offset: int
+) -> None:
+    n = max(0, math.floor(a) + offset)
+    assert math.isclose(erlang_b(n, a), cold_erlang_b(n, a), rel_tol=1e-12, abs_tol=1e-300)
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(st.floats(min_value=64.0, max_value=50_000.0), min_size=1, max_size=12),
+    st.integers(min_value=1, max_value=5_000),
+)
+def test_many_sums_at_once_give_the_scalar_bits(loads: list[float], budget: int) -> None:
+    a = np.array(loads)
+    s = np.floor(a)
+    # A small block budget also exercises the row blocks and their padding.
+    got = ec._b_sum_rows(s, a, budget=budget)
+    assert got.tolist() == [ec._b_sum(int(k), x) for k, x in zip(s, loads)]
+
+
+@settings(max_examples=15)
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=50_000.0), min_size=1, max_size=6),
+    S.targets,
+    st.floats(min_value=0.01, max_value=1.0),
+)
+def test_vectorized_agrees_exactly_with_scalar_up_to_50000_erlangs(
+    loads: list[float], target: float, t: float
+) -> None:
+    got = required_agents_array(loads, t, service_level=target)
+    want = [required_agents(a, within_over_aht=t, service_level=target)[0] for a in loads]
+    assert got.tolist() == want

@@ -198,7 +198,7 @@ def test_invoice_with_credits_and_tax() -> None:
     inv = invoice(
         plan,
         {"contacts.voice": 450},
-        [Attainment("answered_in_target", "0.93")],
+        [Attainment("speed_of_answer", "0.93")],
         Period.month(2024, 2, BERLIN),
     )
     kinds = [ln.kind for ln in inv.lines]
@@ -210,7 +210,7 @@ def test_invoice_with_credits_and_tax() -> None:
 
 def test_credits_after_tax_option() -> None:
     plan = catalogue_plan("A", {"tax_rate": "10%", "credits_before_tax": False})
-    inv = invoice(plan, {}, [Attainment("answered_in_target", "0.5")], Period.month(2024, 1))
+    inv = invoice(plan, {}, [Attainment("speed_of_answer", "0.5")], Period.month(2024, 1))
     assert [ln.kind for ln in inv.lines][-2:] == ["tax", "credit"]
     assert inv.tax == usd(240)
 
@@ -226,7 +226,7 @@ def test_total_is_sum_of_lines(contacts: int, hours: int, att: Decimal, mode: st
     inv = invoice(
         plan,
         {"contacts.chat": contacts, "premium_hours": hours, "seats": 7},
-        [Attainment("chats_answered_in_target", att)],
+        [Attainment("first_response", att)],
         Period.month(2024, 2),
     )
     assert inv.total == sum((ln.amount for ln in inv.lines), usd(0))

@@ -196,3 +196,35 @@ def test_explain_sums_to_charge(tiers: tuple[Tier, ...], q: Decimal) -> None:
 @given(int_quantities)
 def test_flat_ignores_quantity(q: int) -> None:
     assert Flat(usd(99)).charge(q) == usd(99)
+
+
+@given(
+    st.one_of(quantities, int_quantities, quantities.map(str)),
+    st.decimals(min_value=0, max_value=100, places=4, allow_nan=False, allow_infinity=False),
+)
+def test_per_unit_fast_path_equals_the_general_path(q: Decimal | int | str, price: Decimal) -> None:
+    # A Transform that divides by 1 and keeps the quantity forces the general path.
+    model = PerUnit(Money(price, USD))
+    general = PerUnit(Money(price, USD), Transform(Decimal(1), None))
+    assert model.charge(q) == general.charge(q) == Money(price, USD) * Decimal(q)
+    assert model.charge(q).rounded() == general.charge(q).rounded()
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (1.5, "float"),
+        (True, "boolean"),
+        (Decimal("-0.01"), "negative"),
+        (-3, "negative"),
+        (Decimal("NaN"), "finite"),
+        (Decimal("sNaN"), "finite"),
+        (Decimal("Infinity"), "finite"),
+        (Decimal("-Infinity"), "finite"),
+        ("ten", "not a decimal"),
+    ],
+)
+def test_per_unit_rejects_bad_quantities_naming_the_field(bad: object, reason: str) -> None:
+    with pytest.raises(PricingError, match=reason) as caught:
+        PerUnit(Money("0.0125", USD)).charge(bad)  # type: ignore[arg-type]
+    assert caught.value.field == "quantity"
