@@ -23,7 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-console = Console()
+# Piped output is not squeezed into 80 columns: tables stay readable in logs and files.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 _state: dict[str, bool] = {"debug": False}
@@ -38,7 +39,7 @@ def _root(
 
 def _register() -> None:
     # Commands live in their own modules; importing them registers them on `app`.
-    from sla.cli import _calendar, _demo, _economics, _price  # noqa: F401
+    from sla.cli import _calendar, _clocks, _contracts, _demo, _economics, _price  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     _register()
     args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=args, prog_name="sla", standalone_mode=False)
+        # Without standalone mode, click returns the code of a `typer.Exit(code)`.
+        result = app(args=args, prog_name="sla", standalone_mode=False)
+        if isinstance(result, int) and not isinstance(result, bool):
+            return result
     except SLAError as exc:
         if _state["debug"]:
             raise

@@ -1,54 +1,160 @@
-"""``sla demo``: the worked example on bundled data."""
+"""``sla demo``: the worked example on bundled data, end to end."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sla.cli._app import app, console
-from sla.money import Money
+from sla.cli._app import app, console, err_console
 
 
-def _money_section() -> None:
-    console.rule("[bold]Exact money")
-    rate = Money("0.0125", "USD")
-    minutes = 1234
-    usage = rate * minutes
-    table = Table("what", "value", "note")
-    table.add_row("per-minute rate", str(rate), "sub-minor precision is kept")
-    table.add_row(f"{minutes} minutes", str(usage), "exact product, not yet rounded")
-    table.add_row("invoice line", str(usage.rounded()), "rounded once, half-even")
-    fee = Money("1000.00", "EUR")
-    parts = fee.allocate([50, 30, 20, 0])
-    table.add_row(
-        "EUR 1000 by 50/30/20/0", ", ".join(str(p) for p in parts), "parts sum to the total"
+def _pct(value: Any) -> str:
+    if not isinstance(value, Fraction | int):
+        return "–"
+    return f"{float(value):.1%}"
+
+
+def _print(result: Any, report_path: Path) -> None:
+    console.rule(f"[bold]sla demo: one month of service, {result.period}")
+    console.print(
+        f"{result.contacts:,} contacts and {result.events:,} events generated for three "
+        f"example contracts (zone {result.zone}).",
+        highlight=False,
     )
-    thirds = Money("100.00", "USD").split(3)
-    table.add_row("USD 100 in 3", ", ".join(str(p) for p in thirds), "remainder to the first")
-    table.add_row("de_DE format", Money("1234.5", "EUR").format(locale="de_DE"), "babel / CLDR")
-    table.add_row(
-        "ja_JP format", Money("1234", "JPY").format(locale="ja_JP"), "JPY has 0 minor units"
-    )
-    console.print(table)
+
+    contracts = Table("tier", "service class", "customer", "contacts", title="Contracts")
+    for code, tier in result.tiers.items():
+        contracts.add_row(code, tier.name, tier.customer, f"{tier.contacts:,}")
+    console.print(contracts)
+
+    compliance = Table(
+        "tier", "metric", "cycles", "met", "breached", "active", "met share",
+        "service level", "attained",
+        title="Compliance (per contact deadlines and aggregate promises)",
+    )  # fmt: skip
+    for code, tier in result.tiers.items():
+        for row in tier.compliance:
+            has_sl = isinstance(row.get("sl_target"), Fraction)
+            attained = row.get("sl_attained") if has_sl else None
+            style = ""
+            if has_sl and attained is not None:
+                style = "red" if Fraction(attained) < row["sl_target"] else "green"
+            compliance.add_row(
+                code, row["metric"].replace("_", " "), f"{row['total']:,}", f"{row['met']:,}",
+                f"{row['breached']:,}", f"{row['active']:,}", _pct(row["attained"]),
+                _pct(row["sl_target"]) if has_sl else "–",
+                f"[{style}]{_pct(attained)}[/]" if style else "–",
+            )  # fmt: skip
+    console.print(compliance)
+
+    economics = Table(
+        "tier", "busy ½ h", "AHT", "agents", "paid", "cost/contact", "revenue/contact",
+        "margin/contact", "break-even AHT", "break-even price",
+        title="Staffing and unit economics (Erlang C, 30 % shrinkage)",
+    )  # fmt: skip
+    for code, tier in result.tiers.items():
+        econ = tier.economics
+        if not econ:
+            continue
+        margin = econ["margin_per_contact"]
+        colour = "green" if margin.amount >= 0 else "red"
+        breakeven = econ["break_even_aht_seconds"]
+        economics.add_row(
+            code, f"{econ['busy_half_hour_contacts']:g}", f"{econ['aht_seconds']:.0f} s",
+            str(econ["agents"]), f"{econ['scheduled_agents']:.1f}",
+            econ["cost_per_contact"].format(), econ["revenue_per_contact"].format(),
+            f"[{colour}]{margin.format()}[/]",
+            "never" if breakeven is None else f"{breakeven:.0f} s",
+            econ["break_even_price"].format(),
+        )  # fmt: skip
+    console.print(economics)
+
+    first = next(iter(result.tiers.values()))
+    console.print(f"[bold]Invoice, tier {first.code} ({first.customer})[/]")
+    console.print(first.invoice.to_text(), highlight=False, markup=False)
+    totals = Table("tier", "customer", "total", title="All invoices")
+    for code, tier in result.tiers.items():
+        totals.add_row(code, tier.customer, tier.invoice.total.format())
+    console.print(totals)
+    console.print(f"Report written to [bold]{report_path}[/] (open it in a browser).")
+
+
+def _json(result: Any, report_path: Path) -> dict[str, Any]:
+    return {
+        "period": result.period,
+        "zone": result.zone,
+        "contacts": result.contacts,
+        "events": result.events,
+        "report": str(report_path),
+        "tiers": {
+            code: {
+                "customer": tier.customer,
+                "contacts": tier.contacts,
+                "compliance": [
+                    {
+                        "metric": row["metric"],
+                        "total": int(row["total"]),
+                        "met": int(row["met"]),
+                        "breached": int(row["breached"]),
+                        "active": int(row["active"]),
+                        "attained": str(row["attained"]),
+                    }
+                    for row in tier.compliance
+                ],
+                "economics": {
+                    k: (str(v) if not isinstance(v, int | float | type(None)) else v)
+                    for k, v in tier.economics.items()
+                },
+                "invoice": tier.invoice.to_dict(),
+            }
+            for code, tier in result.tiers.items()
+        },
+    }
 
 
 @app.command()
 def demo(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML report.")] = Path(
+        "sla-report.html"
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated month.")] = 7,
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")] = "2025-06",
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
-    """Run the worked example on bundled example data."""
-    if json_output:
-        import json
+    """Run the worked example: contracts A/B/C, a month of contacts, compliance,
+    economics, invoices with service credits, and an HTML report."""
+    from sla.cli._common import UsageProblem
+    from sla.report._month import run_month
+    from sla.report._render import month_report
 
-        fee = Money("1000.00", "EUR")
-        payload = {
-            "money": {
-                "usage": (Money("0.0125", "USD") * 1234).to_dict(),
-                "allocation": [p.to_dict() for p in fee.allocate([50, 30, 20, 0])],
-            }
-        }
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    _money_section()
+    year, sep, mon = month.partition("-")
+    if not (sep and year.isdigit() and mon.isdigit() and 1 <= int(mon) <= 12):
+        raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
+    first_day = date(int(year), int(mon), 1)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=json_output,
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def step(message: str) -> None:
+            progress.update(task, description=message)
+
+        result = run_month(month=first_day, seed=seed, progress=step)
+        step("writing the HTML report")
+        path = month_report(result).write(out)
+    if json_output:
+        typer.echo(json.dumps(_json(result, path), indent=2, default=str))
+    else:
+        _print(result, path)

@@ -11,6 +11,7 @@ Arrow table shaped like :data:`EVENT_TABLE_SCHEMA`; monthly figures:
 from sla.clocks._batch import CYCLE_TABLE_COLUMNS, evaluate_table
 from sla.clocks._calendars import ALWAYS, CalendarTime
 from sla.clocks._compliance import Attainment, ServiceLevelTarget, attainment, compliance
+from sla.clocks._contracts import clock_policies, service_level_targets
 from sla.clocks._engine import Tracker, evaluate
 from sla.clocks._events import (
     EVENT_KINDS,
@@ -54,8 +55,10 @@ __all__ = [
     "Status",
     "Tracker",
     "attainment",
+    "clock_policies",
     "compliance",
     "evaluate",
     "evaluate_table",
+    "service_level_targets",
     "to_seconds",
 ]

@@ -15,7 +15,7 @@ __all__ = ["bar_chart", "line_chart"]
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777")
 
 _W, _H = 640, 300
-_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 36, 48
+_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 50, 48
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -132,8 +132,8 @@ def line_chart(
                 "</circle>"
             )
         legend.append(
-            f'<rect x="{_LEFT + 8 + 130 * i}" y="{_TOP + 6}" width="10" height="10" '
-            f'fill="{color}"/><text x="{_LEFT + 22 + 130 * i}" y="{_TOP + 15}" class="legend">'
+            f'<rect x="{_LEFT + 8 + 130 * i}" y="{_TOP - 18}" width="10" height="10" '
+            f'fill="{color}"/><text x="{_LEFT + 22 + 130 * i}" y="{_TOP - 9}" class="legend">'
             f"{escape(name)}</text>"
         )
     return _frame(title, x_label, y_label, body, legend)

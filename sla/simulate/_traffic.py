@@ -104,8 +104,14 @@ class TierTraffic:
     patience_mean: timedelta = timedelta(seconds=90)
     callback_median: timedelta = timedelta(minutes=30)
     spread: float = 0.6
+    #: This tier's own share of contacts per local hour 0..23 (default: the global curve).
+    intraday: tuple[float, ...] | None = None
 
     def __attrs_post_init__(self) -> None:
+        if self.intraday is not None and (
+            len(self.intraday) != 24 or any(v < 0 for v in self.intraday) or sum(self.intraday) <= 0
+        ):
+            raise SLAError("needs 24 non-negative hourly shares", field="intraday")
         for name in ("deflectable_share", "bot_success", "pending_share", "reopen_share",
                      "priority_change_share"):  # fmt: skip
             value = getattr(self, name)
@@ -255,12 +261,15 @@ def generate(
     day_weight = np.asarray(weekly, dtype=np.float64)[weekday]
     holiday_set = np.array([d.toordinal() for d in holidays], dtype=np.int64)
     day_weight = np.where(np.isin(local_days, holiday_set), day_weight * holiday_factor, day_weight)
-    curve = np.asarray(intraday, dtype=np.float64) / float(sum(intraday))
-    hour_weight = curve[local_hours] * day_weight
+
+    def hour_weights(shares: Sequence[float]) -> npt.NDArray[np.float64]:
+        curve = np.asarray(shares, dtype=np.float64) / float(sum(shares))
+        return curve[local_hours] * day_weight
 
     parts: list[dict[str, Any]] = []
     for tier_index, tier in enumerate(tiers):
-        counts = rng.poisson(tier.contacts_per_day * scale * hour_weight)
+        weight = hour_weights(intraday if tier.intraday is None else tier.intraday)
+        counts = rng.poisson(tier.contacts_per_day * scale * weight)
         n = int(counts.sum())
         arrival = np.repeat(hour_starts, counts) + np.floor(
             rng.random(n) * np.repeat(hour_len, counts)
@@ -344,6 +353,8 @@ def _build(
             handle[ok] = talk[answered]
             t_lost = t0[~answered] + patience[~answered]
             out.emit(lost, t_lost, "call_abandoned", order=2)
+            # The missed call is closed: its follow-up lives on the callback contact.
+            out.emit(lost, t_lost, "status", status="closed", order=3)
             # The front desk turns a missed call into a callback contact of its own.
             delay = _lognormal(rng, tier.callback_median, tier.spread, len(lost))
             callbacks.append((lost, t_lost, cal.add_many(t_lost, delay), talk[~answered]))

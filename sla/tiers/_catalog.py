@@ -136,13 +136,15 @@ _DEFAULTS: Final[dict[str, dict[str, Any]]] = {
         ],
         "service_levels": [
             {
-                "metric": "speed_of_answer",
+                # A chat is "answered" by its first response.
+                "metric": "first_response",
                 "channels": ["web_chat"],
                 "share": "80%",
                 "threshold": "60s",
             },
             {
-                "metric": "speed_of_answer",
+                # A chat is "answered" by its first response.
+                "metric": "first_response",
                 "channels": ["web_chat"],
                 "kind": "average",
                 "threshold": "45s",

@@ -57,7 +57,7 @@ def test_compare_rows_per_target() -> None:
     assert table.row("speed of answer · voice").values == ("20 s", "—", "—")
     assert table.row("first response · web chat").values == ("—", "—", "2 min")
     assert table.row("callback time · callback").values[0].startswith("urgent 15 min")
-    assert table.row("speed of answer (within) · web chat").values[2] == "80% within 1 min / month"
+    assert table.row("first response (within) · web chat").values[2] == "80% within 1 min / month"
     labels = [r.label for r in table.rows]
     assert len(labels) == len(set(labels))
     markdown = table.to_markdown()

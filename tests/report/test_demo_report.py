@@ -1,0 +1,66 @@
+"""The worked demo end to end through the real entry point, and its report in Chromium."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from tests.report.browser import render
+
+
+def test_demo_runs_and_its_report_renders(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sla", "demo", "--json"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data["tiers"]) == {"A", "B", "C"}
+    assert data["contacts"] > 1000
+    for tier in data["tiers"].values():
+        invoice = tier["invoice"]
+        lines = sum(Decimal(line["amount"]) for line in invoice["lines"])
+        assert lines == Decimal(invoice["total"])
+        assert tier["compliance"]
+        assert Decimal(tier["economics"]["cost_per_contact"].split()[0]) > 0
+    report = tmp_path / "sla-report.html"
+    assert report.exists()
+    probes, console, shot = render(report, tmp_path)
+    assert len(probes) >= 6  # 3 compliance charts, service level, cost, margin
+    for probe in probes:
+        size, marks = probe.split(":")
+        width, height = (int(v) for v in size.split("x"))
+        assert width > 100
+        assert height > 100
+        assert int(marks) > 0
+    assert console == []
+    assert shot.stat().st_size > 10_000
+
+
+def test_demo_is_reproducible(tmp_path: Path) -> None:
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "sla", "demo", "--json", "--out", f"r{i}.html"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=600,
+        )
+        for i in range(2)
+    ]
+    first, second = (json.loads(r.stdout) for r in runs)
+    first.pop("report")
+    second.pop("report")
+    assert first == second
+
+
+def test_demo_bad_month(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sla", "demo", "--month", "June"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "--month" in proc.stderr
