@@ -127,9 +127,7 @@ CATALOGUE: Mapping[str, Mapping[str, Any]] = {
             },
         ],
         "credits": {
-            "rules": [
-                {"metric": "first_response", "below": [["95%", "5%"], ["90%", "10%"]]}
-            ],
+            "rules": [{"metric": "first_response", "below": [["95%", "5%"], ["90%", "10%"]]}],
             "cap": "20%",
             "basis": "fees",
         },
