@@ -8,6 +8,7 @@ keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 from sla.pricing._batch import rate_batch
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
+from sla.pricing._contracts import attainments, contract_plan
 from sla.pricing._credits import (
     Attainment,
     Band,
@@ -65,7 +66,9 @@ __all__ = [
     "Tier",
     "Transform",
     "Volume",
+    "attainments",
     "catalogue_plan",
+    "contract_plan",
     "invoice",
     "load_plan",
     "prorate",

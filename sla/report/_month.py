@@ -7,7 +7,7 @@ layers together; every number comes from the public functions of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -69,40 +69,6 @@ class MonthResult:
     breaches: list[dict[str, Any]]
     events: int
     contacts: int
-
-
-def _attainment_for_pricing(found: Sequence[Any]) -> list[Any]:
-    from sla.pricing import Attainment
-
-    return [
-        Attainment(
-            a.metric,
-            a.attained,
-            target=a.target,
-            tier=a.tier,
-            period=a.period,
-            met=a.met,
-            total=a.total,
-            breaches=a.breaches,
-        )
-        for a in found
-    ]
-
-
-def _plan_with_contract_credits(code: str, compiled: Any) -> Any:
-    """The catalogue plan of ``code``, with the contract's own service credits when it has any."""
-    from sla.pricing import BandCredit, CreditSchedule, catalogue_plan
-
-    plan = catalogue_plan(code, compiled.contract.price_plan)
-    specs = [c for c in compiled.contract.credits if c.tier == code]
-    if not specs:
-        return plan
-    by_metric: dict[str, list[tuple[Any, Any]]] = {}
-    for spec in specs:
-        by_metric.setdefault(spec.metric.value, []).append((spec.below, spec.credit))
-    rules = [BandCredit.below(metric, rows) for metric, rows in by_metric.items()]
-    cap = plan.credits.cap if plan.credits is not None else None
-    return attrs.evolve(plan, credits=CreditSchedule(rules, cap=cap, basis="fees"))
 
 
 def _usage(code: str, contacts: Any) -> dict[str, int]:
@@ -208,7 +174,7 @@ def run_month(
     from sla.clocks import attainment, clock_policies, compliance, evaluate_table
     from sla.clocks import service_level_targets as sl_targets
     from sla.contracts import load
-    from sla.pricing import Period, invoice
+    from sla.pricing import Period, attainments, contract_plan, invoice
     from sla.simulate import TierTraffic, generate
 
     step = progress or (lambda _message: None)
@@ -270,13 +236,13 @@ def run_month(
         step(f"economics and invoice for tier {code}")
         rows = summary[summary["tier"] == code].to_dict("records")
         mine = [a for a in found if a.tier == code]
-        plan = _plan_with_contract_credits(code, contract)
+        plan = contract_plan(contract, code)
         if contacts_table is not None:
             usage = _usage(code, contacts_table)
         else:
             counted = cycles[(cycles["tier"] == code)]["contact_id"].nunique()
             usage = {"contacts.voice" if code == "A" else "contacts.written": int(counted)}
-        bill = invoice(plan, usage, _attainment_for_pricing(mine), period)
+        bill = invoice(plan, usage, attainments(mine), period)
         count = (
             int((contacts_table["tier"] == code).sum())
             if contacts_table is not None
