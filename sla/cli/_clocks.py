@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from sla.cli._app import app, console
-from sla.cli._common import UsageProblem, emit_json, parse_instant, print_table
+from sla.cli._common import UsageProblem, emit_json, parse_instant, print_table, require
 
 clocks_app = typer.Typer(help="SLA clocks over contact events.", no_args_is_help=True)
 app.add_typer(clocks_app, name="clocks")
@@ -25,6 +25,7 @@ AsOf = Annotated[
 
 def read_events(path: Path) -> Any:
     """An Arrow table of events in the clock event schema, by file suffix."""
+    require("pandas", "pyarrow", extra="frames")
     import pyarrow as pa
 
     if not path.exists():
@@ -223,6 +224,7 @@ def report(
     year, sep, mon = month.partition("-")
     if not (sep and year.isdigit() and mon.isdigit() and 1 <= int(mon) <= 12):
         raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
+    require("pandas", "pyarrow", extra="frames")
     files: dict[str, Path] = {}
     for path in contract:
         for code in load_contract(path).compile().tiers:

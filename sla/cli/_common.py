@@ -108,3 +108,15 @@ def share(text: str, *, field: str) -> float:
     if not 0 <= value <= 1:
         raise UsageProblem(f"{text!r} is not between 0 and 1 (0 % and 100 %)", field=field)
     return value
+
+
+def require(*modules: str, extra: str) -> None:
+    """A clear message instead of an ImportError when an optional dependency is missing."""
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageProblem(
+            f"needs {', '.join(missing)}: install the extra with pip install 'sla[{extra}]'",
+            field="dependencies",
+        )

@@ -130,7 +130,7 @@ def demo(
 ) -> None:
     """Run the worked example: contracts A/B/C, a month of contacts, compliance,
     economics, invoices with service credits, and an HTML report."""
-    from sla.cli._common import UsageProblem
+    from sla.cli._common import UsageProblem, require
     from sla.report._month import run_month
     from sla.report._render import month_report
 
@@ -138,6 +138,7 @@ def demo(
     if not (sep and year.isdigit() and mon.isdigit() and 1 <= int(mon) <= 12):
         raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
     first_day = date(int(year), int(mon), 1)
+    require("pandas", "pyarrow", extra="frames")
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

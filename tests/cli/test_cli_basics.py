@@ -27,3 +27,13 @@ def test_debug_flag_shows_the_traceback(sla: Sla) -> None:
     debug = sla("--debug", "staffing", "--calls", "10", "--aht", "soon")
     assert debug.code != 0
     assert "Traceback" in debug.err
+
+
+def test_missing_optional_dependency_names_the_extra() -> None:
+    import pytest
+
+    from sla import SLAError
+    from sla.cli._common import require
+
+    with pytest.raises(SLAError, match=r"pip install 'sla\[frames\]'"):
+        require("no_such_module_for_sla_tests", extra="frames")
