@@ -42,7 +42,15 @@ if TYPE_CHECKING:
         tiers,
     )
     from sla.calendar import Calendar
-    from sla.clocks import ClockPolicy, Contact, Event, MetricTarget, evaluate, evaluate_table
+    from sla.clocks import (
+        ClockPolicy,
+        Contact,
+        Event,
+        MetricTarget,
+        evaluate,
+        evaluate_arrow,
+        evaluate_table,
+    )
     from sla.contracts import load as load_contract
     from sla.economics import Queue, TierEconomics
     from sla.pricing import Plan, invoice, quote
@@ -60,6 +68,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Event": ("sla.clocks", "Event"),
     "MetricTarget": ("sla.clocks", "MetricTarget"),
     "evaluate": ("sla.clocks", "evaluate"),
+    "evaluate_arrow": ("sla.clocks", "evaluate_arrow"),
     "evaluate_table": ("sla.clocks", "evaluate_table"),
     "load_contract": ("sla.contracts", "load"),
     "Queue": ("sla.economics", "Queue"),
@@ -115,6 +124,7 @@ __all__ = [
     "contracts",
     "economics",
     "evaluate",
+    "evaluate_arrow",
     "evaluate_table",
     "invoice",
     "load_contract",

@@ -4,11 +4,12 @@ Feed a contact's events to a :class:`Tracker` one by one, or replay them with
 :func:`evaluate`; both report every metric cycle (start, due, stop, status,
 warnings and escalations with who is told, and the events that moved the
 clock). Many contacts at once: :func:`evaluate_table` on a pandas, polars or
-Arrow table shaped like :data:`EVENT_TABLE_SCHEMA`; monthly figures:
+Arrow table shaped like :data:`EVENT_TABLE_SCHEMA` (columnar, no loop per
+contact; :func:`evaluate_arrow` maps it over Arrow partitions); monthly figures:
 :func:`compliance` and :func:`attainment`.
 """
 
-from sla.clocks._batch import CYCLE_TABLE_COLUMNS, evaluate_table
+from sla.clocks._batch import CYCLE_TABLE_COLUMNS, evaluate_arrow, evaluate_table
 from sla.clocks._calendars import ALWAYS, CalendarTime
 from sla.clocks._compliance import Attainment, ServiceLevelTarget, attainment, compliance
 from sla.clocks._contracts import clock_policies, service_level_targets
@@ -58,6 +59,7 @@ __all__ = [
     "clock_policies",
     "compliance",
     "evaluate",
+    "evaluate_arrow",
     "evaluate_table",
     "service_level_targets",
     "to_seconds",

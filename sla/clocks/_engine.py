@@ -60,6 +60,12 @@ def sort_key(event: Event) -> Key:
     )
 
 
+def _move(fields: tuple[int, str, str]) -> Move:
+    """A :class:`Move` without the named tuple's Python-level ``__new__`` (hot path)."""
+    move: Move = tuple.__new__(Move, fields)
+    return move
+
+
 class _Cycle:
     """Mutable state of one metric cycle while events are applied."""
 
@@ -183,7 +189,7 @@ class Tracker:
         cycle = _Cycle(metric, index, target, at, self.priority)
         if self.status in target.pause_statuses:
             cycle.run_from = None
-        cycle.moves.append(Move(at, why, "start"))
+        cycle.moves.append(_move((at, why, "start")))
         self.cycles.append(cycle)
         self.active[metric] = cycle
 
@@ -191,17 +197,17 @@ class Tracker:
         cycle.halt(at)
         cycle.stop = at
         cycle.outcome = outcome
-        cycle.moves.append(Move(at, why, "stop" if outcome == "done" else outcome))
+        cycle.moves.append(_move((at, why, "stop" if outcome == "done" else outcome)))
         del self.active[cycle.metric]
 
     def _sync(self, cycle: _Cycle, at: int, why: str) -> None:
         paused = self.status in cycle.target.pause_statuses or cycle.done is not None
         if paused and cycle.run_from is not None:
             cycle.halt(at)
-            cycle.moves.append(Move(at, why, "pause"))
+            cycle.moves.append(_move((at, why, "pause")))
         elif not paused and cycle.run_from is None:
             cycle.run_from = at
-            cycle.moves.append(Move(at, why, "resume"))
+            cycle.moves.append(_move((at, why, "resume")))
 
     # -- one handler per event kind -------------------------------------
     def _on_created(self, event: Event) -> None:
@@ -299,7 +305,7 @@ class Tracker:
                     cycle.cal = cal
                     cycle.segs = [(a, b, cal.elapsed_seconds(a, b)) for a, b, _ in cycle.segs]
                     cycle.used = sum(s for _, _, s in cycle.segs)
-                cycle.moves.append(Move(at, why, f"{mode}: target {old}s -> {new.seconds}s"))
+                cycle.moves.append(_move((at, why, f"{mode}: target {old}s -> {new.seconds}s")))
         self.targets = targets
         if (
             self.created_at is not None
@@ -495,25 +501,32 @@ def finish(tracker: Tracker, c: _Cycle, as_of: int) -> CycleResult:
             continue  # never happened and never will
         suppressed = retro_at is not None and kind != "breach" and at < retro_at
         who = tracker.who(notify, at) if notify in _LOOKUPS else notify
+        # tuple.__new__ skips the named tuple's Python-level __new__ (request-path hot spot).
         notes.append(
-            Notification(
-                kind,  # type: ignore[arg-type]
-                at,
-                0 if threshold is None else threshold,
-                notify,
-                who,
-                fired and not suppressed,
-                suppressed,
+            _new(
+                Notification,
+                (
+                    kind,
+                    at,
+                    0 if threshold is None else threshold,
+                    notify,
+                    who,
+                    fired and not suppressed,
+                    suppressed,
+                ),
             )
         )
     if c.history:
         notes.sort(key=lambda note: note.at)
-    first, last = calendar_version(cal, c.clock_from), calendar_version(cal, end)
-    return CycleResult(
+    versions = _single_label(cal)
+    if versions is None:
+        first, last = calendar_version(cal, c.clock_from), calendar_version(cal, end)
+        versions = (first,) if first == last else tuple(sorted((first, last)))
+    fields = (
         tracker.contact.id,
         c.metric,
         c.index,
-        status,  # type: ignore[arg-type]
+        status,
         c.start,
         due,
         finished,
@@ -528,12 +541,36 @@ def finish(tracker: Tracker, c: _Cycle, as_of: int) -> CycleResult:
         tuple(c.moves),
         policy.policy_id,
         policy.version,
-        (first,) if first == last else tuple(sorted((first, last))),
+        versions,
         _tz_of(policy),
         tracker.contact.channel,
         c.priority,
         tracker.tier,
     )
+    result: CycleResult = _new(CycleResult, fields)
+    return result
+
+
+_new = tuple.__new__
+_LABELS: dict[int, tuple[object, tuple[str, ...] | None]] = {}
+
+
+def _single_label(cal: object) -> tuple[str, ...] | None:
+    """``(label,)`` of a calendar with one version for all time (cached), else ``None``."""
+    cached = _LABELS.get(id(cal))
+    if cached is not None and cached[0] is cal:
+        return cached[1]
+    versions = getattr(cal, "versions", None)
+    if versions is not None and len(versions) == 1:
+        label: tuple[str, ...] | None = (str(versions[0].label),)
+    elif getattr(cal, "version_at", None) is None:
+        label = ("1",)
+    else:
+        label = None
+    if len(_LABELS) > 1024:
+        _LABELS.clear()
+    _LABELS[id(cal)] = (cal, label)
+    return label
 
 
 _LOOKUPS = frozenset({"on_call", "assignee"})

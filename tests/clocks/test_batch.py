@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -24,7 +25,7 @@ from sla.clocks import (
     evaluate_table,
 )
 from tests.clocks.calendars import at, berlin_w
-from tests.clocks.strategies import PRIORITIES, events, policies
+from tests.clocks.strategies import PRIORITIES, busy_events, busy_policies, events, policies
 
 
 def to_rows(contact: Contact, log: list[Event]) -> list[dict[str, Any]]:
@@ -145,3 +146,184 @@ def test_schema_constant_documents_every_column() -> None:
         "contact_id", "at", "kind", "channel", "priority", "tier", "status", "public", "by_bot",
         "value",
     }  # fmt: skip
+
+
+def expected_table(
+    contacts: list[tuple[Contact, list[Event]]], policy: Any, as_of: int
+) -> list[dict[str, Any]]:
+    """Every column of the cycle table, built from what the scalar engine reports."""
+    from sla.clocks._results import next_change
+
+    rows = []
+    for contact, log in contacts:
+        if not any(e.at <= as_of for e in log):
+            continue  # a contact with no event yet is not in the table
+        for c in evaluate(contact, log, policy, as_of=as_of).cycles:
+            row = {name: getattr(c, name, None) for name in CYCLE_TABLE_COLUMNS}
+            row["fraction_numerator"] = c.fraction_used.numerator
+            row["fraction_denominator"] = c.fraction_used.denominator
+            row["warnings_fired"] = sum(n.kind == "warning" and n.fired for n in c.notifications)
+            row["escalations_fired"] = sum(
+                n.kind == "escalation" and n.fired for n in c.notifications
+            )
+            row["next_event_at"] = next_change(c, as_of)
+            rows.append(row)
+    return rows
+
+
+def table_rows(table: Any) -> list[dict[str, Any]]:
+    return [dict(zip(CYCLE_TABLE_COLUMNS, r, strict=True)) for r in zip(
+        *(table.column(n).to_pylist() for n in CYCLE_TABLE_COLUMNS), strict=True
+    )]  # fmt: skip
+
+
+@st.composite
+def busy_contacts(draw: st.DrawFn) -> list[tuple[Contact, list[Event]]]:
+    out = []
+    for i in range(draw(st.integers(1, 8))):
+        contact = Contact(
+            f"c{i}",
+            channel=draw(st.sampled_from(["email", "voice", "chat"])),
+            priority=draw(st.sampled_from(PRIORITIES)),
+        )
+        out.append((contact, draw(busy_events(changes=draw(st.integers(0, 3)) == 0))))
+    return out
+
+
+@settings(max_examples=150)
+@given(busy_contacts(), busy_policies(), st.integers(-2 * 86400, 86400))
+def test_columnar_batch_equals_scalar_in_every_column(
+    contacts: list[tuple[Contact, list[Event]]], policy: ClockPolicy, shift: int
+) -> None:
+    """Bursts in one second, statuses before `created`, edited calendars, custom pauses,
+    escalations at zero seconds: every column of every cycle, in the same order."""
+    as_of = max(e.at for _, log in contacts for e in log) + shift
+    rows = [row for contact, log in contacts for row in to_rows(contact, log)]
+    frame = pd.DataFrame(rows).sample(frac=1, random_state=len(rows))
+    got = table_rows(evaluate_table(pa.Table.from_pandas(frame), policy, as_of=as_of))
+    # Contacts come out in order of first appearance in the (shuffled) table.
+    seen = list(dict.fromkeys(frame["contact_id"]))
+    ordered = sorted(contacts, key=lambda c: seen.index(c[0].id))
+    assert got == expected_table(ordered, policy, as_of)
+
+
+def _traffic_contacts(events: Any) -> list[tuple[Contact, list[Event]]]:
+    by_contact: dict[str, tuple[Contact, list[Event]]] = {}
+    for row in events.to_pylist():
+        key = str(row["contact_id"])
+        if key not in by_contact:
+            contact = Contact(
+                key, channel=row["channel"], priority=row["priority"], tier=row["tier"]
+            )
+            by_contact[key] = (contact, [])
+        by_contact[key][1].append(
+            Event(
+                row["at"],
+                row["kind"],
+                status=row["status"],
+                public=row["public"],
+                by_bot=row["by_bot"],
+                value=row["value"],
+            )
+        )
+    return list(by_contact.values())
+
+
+def _tier_policies() -> dict[str, ClockPolicy]:
+    from sla.calendar import Calendar
+
+    office = Calendar.weekly({"mon-fri": "09:00-18:00"}, tz="Europe/Berlin")
+    long_days = Calendar.weekly({"daily": "08:00-20:00"}, tz="Europe/Berlin")
+    hour = 3600
+    voice = [MetricTarget("speed_of_answer", 20), MetricTarget("callback_time", 2 * hour, office)]
+    return {
+        "A": ClockPolicy(
+            [*voice, MetricTarget("first_response", hour, office, warn_fractions=["1/2"]),
+             MetricTarget("total_resolution", 16 * hour, office)],
+            policy_id="A",
+        ),
+        "B": ClockPolicy(
+            [MetricTarget("first_response", 4 * hour, office, warn_fractions=["1/2"]),
+             MetricTarget("next_response", 4 * hour, office),
+             MetricTarget("periodic_update", 8 * hour, office),
+             MetricTarget("first_resolution", 16 * hour, office, warn_before_seconds=[hour])],
+            policy_id="B",
+        ),
+        "C": ClockPolicy(
+            [MetricTarget("first_response", 600, long_days),
+             MetricTarget("next_response", 600, long_days, bot_replies_count=True),
+             MetricTarget("first_resolution", hour, long_days, solve_fulfils=False),
+             MetricTarget("total_resolution", 2 * hour)],
+            policy_id="C", on_change="fresh",
+        ),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_traffic_batch_equals_scalar_and_mostly_skips_the_scalar_engine(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two days of simulated tiers A/B/C traffic: voice, bots, pending, reopens, priority
+    changes. Only contacts whose priority change changes their targets (tier B has an
+    urgent-only first response target) take the scalar path."""
+    from datetime import date
+
+    import sla.clocks._batch as batch
+    from sla.simulate import generate
+
+    events = generate(date(2025, 6, 2), 2, seed=seed).events.to_arrow()
+    as_of = int(events.column("at").to_numpy().min()) + 36 * 3600
+    scalar_rows: list[int] = []
+    original = batch._scalar
+
+    def spy(read: Any, rows: Any, policy: Any, cut: int) -> Any:
+        scalar_rows.append(int(rows.sum()))
+        return original(read, rows, policy, cut)
+
+    monkeypatch.setattr(batch, "_scalar", spy)
+    policy = _tier_policies()
+    urgent = MetricTarget("first_response", 1800, priorities={"urgent"})
+    policy["B"] = attrs.evolve(policy["B"], targets=(urgent, *policy["B"].targets))
+    got = table_rows(evaluate_table(events, policy, as_of=as_of))
+    contacts = _traffic_contacts(events)
+    assert got == expected_table(contacts, policy, as_of)
+    assert len(got) > 1000
+
+    def retargets(contact: Contact, log: list[Event]) -> bool:
+        chosen = policy[str(contact.tier)]
+        before = chosen.targets_for(contact.channel, contact.priority)
+        for e in log:
+            if e.kind == "priority_change" and e.at <= as_of:
+                now = chosen.targets_for(contact.channel, str(e.value))
+                if now != before:
+                    return True
+        return False
+
+    scalar = [log for c, log in contacts if retargets(c, log)]
+    changes = sum(e.kind == "priority_change" and e.at <= as_of for _, log in contacts for e in log)
+    assert 0 < len(scalar) < changes  # some changes stay columnar, some go scalar
+    assert sum(scalar_rows) == sum(sum(e.at <= as_of for e in log) for log in scalar)
+
+
+def test_evaluate_arrow_maps_over_partitions_of_whole_contacts() -> None:
+    from datetime import date
+
+    from sla.clocks import evaluate_arrow
+    from sla.simulate import generate
+
+    events = generate(date(2025, 6, 2), 1, seed=3).events.to_arrow()
+    as_of = int(events.column("at").to_numpy().max())
+    policy = _tier_policies()
+    whole = evaluate_arrow(events, policy, as_of=as_of)
+    assert isinstance(whole, pa.Table)
+    assert whole.column_names == list(CYCLE_TABLE_COLUMNS)
+    ids = events.column("contact_id").to_numpy()
+    parts = [
+        evaluate_arrow(batch, policy, as_of=as_of)
+        for part in range(3)
+        for batch in events.filter(pa.array(ids % 3 == part)).to_batches(max_chunksize=10**9)
+    ]
+    merged = pa.concat_tables(parts).sort_by([("contact_id", "ascending")])
+    assert merged.sort_by([("contact_id", "ascending")]).equals(
+        whole.sort_by([("contact_id", "ascending")])
+    )
