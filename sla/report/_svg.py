@@ -15,6 +15,13 @@ __all__ = ["bar_chart", "line_chart"]
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777")
 
 _W, _H = 640, 300
+# Inline, so a chart stands alone (in a docs page or an e-mail) as well as in the report.
+_STYLE = (
+    "<style>.plot{fill:#fff;stroke:#d1d5db}.grid{stroke:#eef2f7}"
+    ".reference{stroke:#6b7280;stroke-dasharray:5 4}"
+    ".tick,.legend{font:11px sans-serif;fill:#4b5563}.axis-label{font:12px sans-serif;fill:#374151}"
+    ".chart-title{font:600 14px sans-serif;fill:#111827}</style>"
+)
 _LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 50, 48
 
 
@@ -43,6 +50,7 @@ def _frame(title: str, x_label: str, y_label: str, body: list[str], legend: list
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {_W} {_H}" '
         f'width="{_W}" height="{_H}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
+        _STYLE,
         f'<text x="{_W / 2}" y="20" text-anchor="middle" class="chart-title">'
         f"{escape(title)}</text>",
         f'<text x="{_W / 2}" y="{_H - 8}" text-anchor="middle" class="axis-label">'
