@@ -15,7 +15,7 @@ def main() -> None:
     bill = invoice(
         plan,
         {"contacts.voice": 420, "premium_hours": "6.5"},
-        [Attainment("speed_of_answer", "0.942", target="0.95", tier="A")],
+        [Attainment("speed_of_answer", "0.742", target="0.80", tier="A")],
         Period.month(2024, 2, "Europe/Berlin"),
         start=pendulum.datetime(2024, 2, 10, tz="Europe/Berlin"),
     )

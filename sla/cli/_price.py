@@ -86,7 +86,7 @@ def invoice(
     usage: Usage = None,
     attainment: Annotated[
         list[str] | None,
-        typer.Option("--attainment", "-a", help="METRIC=SHARE attained, e.g. speed_of_answer=93%."),
+        typer.Option("--attainment", "-a", help="METRIC=SHARE attained, e.g. speed_of_answer=73%."),
     ] = None,
     zone: Annotated[str, typer.Option("--tz", help="Zone the month is cut in.")] = "UTC",
     json_output: Json = False,

@@ -14,11 +14,13 @@ C     per seat, volume tiers:     1,000 chats included, then graduated 0.90 up
       (11-50), 70.00 (51+)        30.00/h
 ====  ==========================  ===========================================
 
-Service credits (share of the period's recurring fees, lower bound inclusive):
-A on ``speed_of_answer`` below 99 % → 10 %, below 95 % → 25 %, below 90 %
-→ 50 %, cap 50 %; B on ``first_response`` below 98 % → 5 %, below
-95 % → 15 %, below 90 % → 30 %, cap 30 %; C on ``first_response``
-below 95 % → 5 %, below 90 % → 10 %, cap 20 %.
+Service credits (share of the period's recurring fees, lower bound inclusive),
+banded below each tier's catalogue service level (``sla.tiers.catalog()``):
+A on ``speed_of_answer`` (promise: 80 % within 20 s) below 80 % → 10 %, below
+75 % → 25 %, below 70 % → 50 %, cap 50 %; B on ``first_response`` (promise: 90 %
+within 2 h) below 90 % → 5 %, below 85 % → 15 %, below 80 % → 30 %, cap 30 %;
+C on ``first_response`` of chats (promise: 80 % within 60 s) below 80 % → 5 %,
+below 75 % → 10 %, cap 20 %.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ CATALOGUE: Mapping[str, Mapping[str, Any]] = {
             "rules": [
                 {
                     "metric": "speed_of_answer",
-                    "below": [["99%", "10%"], ["95%", "25%"], ["90%", "50%"]],
+                    "below": [["80%", "10%"], ["75%", "25%"], ["70%", "50%"]],
                 }
             ],
             "cap": "50%",
@@ -87,7 +89,7 @@ CATALOGUE: Mapping[str, Mapping[str, Any]] = {
             "rules": [
                 {
                     "metric": "first_response",
-                    "below": [["98%", "5%"], ["95%", "15%"], ["90%", "30%"]],
+                    "below": [["90%", "5%"], ["85%", "15%"], ["80%", "30%"]],
                 }
             ],
             "cap": "30%",
@@ -127,7 +129,7 @@ CATALOGUE: Mapping[str, Mapping[str, Any]] = {
             },
         ],
         "credits": {
-            "rules": [{"metric": "first_response", "below": [["95%", "5%"], ["90%", "10%"]]}],
+            "rules": [{"metric": "first_response", "below": [["80%", "5%"], ["75%", "10%"]]}],
             "cap": "20%",
             "basis": "fees",
         },

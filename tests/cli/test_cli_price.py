@@ -21,7 +21,7 @@ def test_quote_with_margin(sla: Sla) -> None:
 def test_invoice_with_service_credit_and_html(sla: Sla, tmp_path: Path) -> None:
     html = tmp_path / "invoice.html"
     run = sla("price", "invoice", "--tier", "A", "--period", "2025-06",
-              "-u", "contacts.voice=520", "-a", "speed_of_answer=93%",
+              "-u", "contacts.voice=520", "-a", "speed_of_answer=73%",
               "--json", "--html", str(html))  # fmt: skip
     assert run.code == 0, run.err
     data = run.json()

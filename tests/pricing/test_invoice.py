@@ -198,7 +198,7 @@ def test_invoice_with_credits_and_tax() -> None:
     inv = invoice(
         plan,
         {"contacts.voice": 450},
-        [Attainment("speed_of_answer", "0.93")],
+        [Attainment("speed_of_answer", "0.73")],
         Period.month(2024, 2, BERLIN),
     )
     kinds = [ln.kind for ln in inv.lines]
