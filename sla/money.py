@@ -472,9 +472,16 @@ class Money:
         """
         mode = rounding if rounding == decimal.ROUND_HALF_EVEN else normalize_rounding(rounding)
         quantum = self._currency._quantum
-        return Money._of(
-            self._amount.quantize(quantum, rounding=mode, context=_CTX), self._currency
-        )
+        try:
+            value = self._amount.quantize(quantum, rounding=mode, context=_CTX)
+        except decimal.InvalidOperation:
+            # quantize needs every digit down to the minor unit within 50 digits.
+            raise MoneyError(
+                f"{self._amount:E} is too large to round to {quantum} "
+                f"(more than {_CTX.prec} significant digits)",
+                field="amount",
+            ) from None
+        return Money._of(value, self._currency)
 
     def is_rounded(self) -> bool:
         """Whether the amount has no precision below the minor unit."""

@@ -22,6 +22,44 @@ _SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"
 # libyaml's safe loader when available: the same safe subset as yaml.safe_load, in C.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _UniqueKeyLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing a key given twice in one mapping.
+
+    Plain YAML keeps the last of two equal keys, so a second ``within:`` in a
+    target would silently change a promise; a contract author must hear of it.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base` may be overridden
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:  # an unhashable key: the base loader reports it
+                continue
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first at line {first.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"duplicate key {key!r}")
+        data[key] = value
+    return data
+
+
 _MESSAGES = {
     "Extra inputs are not permitted": "unknown field (a typo?)",
     "Field required": "missing (required)",
@@ -52,16 +90,18 @@ def problems_from_pydantic(error: ValidationError) -> list[Problem]:
 def _parse_text(text: str, fmt: Format | None, origin: str) -> Any:
     if fmt == "json" or (fmt is None and text.lstrip().startswith("{")):
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_pairs)
         except json.JSONDecodeError as error:
             raise ContractError(
                 f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
                 field=origin,
             ) from None
+        except ValueError as error:
+            raise ContractError(f"not valid JSON: {error}", field=origin) from None
     if fmt == "toml":
         return _parse_toml(text, origin)
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as error:
         if fmt is None:
             try:
@@ -105,7 +145,16 @@ def load(
     else:
         text: str
         if isinstance(source, bytes):
-            text = source.decode("utf-8")
+            try:
+                text = source.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ContractError(f"not UTF-8 text: {error.reason}", field=origin) from None
+        elif not isinstance(source, (str, Path)):
+            raise ContractError(
+                "expected a path, YAML / JSON / TOML text, bytes or a mapping, got "
+                f"{type(source).__name__}",
+                field=origin,
+            )
         elif isinstance(source, Path) or (
             "\n" not in source and Path(source).suffix.lower() in _SUFFIXES
         ):
@@ -115,6 +164,10 @@ def load(
                 text = path.read_text(encoding="utf-8")
             except OSError as error:
                 raise ContractError(f"cannot read {path}: {error.strerror}", field=origin) from None
+            except UnicodeDecodeError as error:
+                raise ContractError(
+                    f"{path} is not UTF-8 text: {error.reason}", field=origin
+                ) from None
             format = format or _SUFFIXES.get(path.suffix.lower())
         else:
             text = source

@@ -26,6 +26,9 @@ from sla.money import Money
 
 __all__ = ["Costs", "Deflection", "Outcome", "TierEconomics"]
 
+# The longest handle time break_even_aht searches before it answers "never" (inf).
+_BREAK_EVEN_AHT_LIMIT = timedelta(days=3650)
+
 
 def _dec(value: float) -> Decimal:
     return Decimal(repr(float(value)))
@@ -342,19 +345,34 @@ class TierEconomics:
 
         Margin falls as handle time grows for per-contact, per-resolved and
         monthly prices. ``inf`` when the price never stops covering (e.g. a
-        per-minute price above the cost per minute); raises when even an
-        instant contact loses money.
+        per-minute price above the cost per minute), i.e. margin is still
+        >= 0 at an AHT of ten years; raises when even an instant contact loses
+        money.
         """
         deflected = self.deflection.aht if self.deflection else timedelta(0)
         lo = max(deflected, timedelta(microseconds=1))
         if self.margin_at_aht(lo).amount < 0:
+            # A time-based price (per minute, per agent hour) earns more as contacts
+            # grow longer while staffing is whole agents: very short contacts lose
+            # money, long ones never stop paying. That is "never stops covering".
+            if self.margin_at_aht(_BREAK_EVEN_AHT_LIMIT).amount >= 0:
+                return Figure(
+                    math.inf,
+                    explanation(
+                        "break-even AHT (s)",
+                        math.inf,
+                        "margin rises with handle time (a time-based price) and stays >= 0",
+                    ),
+                )
             raise EconomicsError(
                 "the price does not cover the cost at any handle time", field="price"
             )
         hi = max(self.queue.aht, lo * 2)
         while self.margin_at_aht(hi).amount >= 0:
             lo, hi = hi, hi * 2
-            if hi > timedelta(days=1):
+            # A high per-contact price can break even only after a day or more of
+            # handling; stopping at one day reported such prices as "never" (inf).
+            if hi > _BREAK_EVEN_AHT_LIMIT:
                 return Figure(
                     math.inf,
                     explanation(

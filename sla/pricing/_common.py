@@ -218,6 +218,23 @@ def pct(share: Decimal) -> str:
     return fmt(CTX.multiply(share, Decimal(100))) + "%"
 
 
+def money_problems(*fields: tuple[str, object], optional: bool = False) -> list[Problem]:
+    """A problem for each ``(field, value)`` that is not :class:`~sla.Money` (``None`` if optional).
+
+    Money fields are typed but users pass plain numbers and strings; without this check
+    they fail later with a raw ``AttributeError`` (or a ``str`` is silently returned).
+    """
+    return [
+        Problem(
+            field,
+            f"expected sla.Money such as Money('12.30', 'USD'), got {type(value).__name__} "
+            f"{value!r}",
+        )
+        for field, value in fields
+        if not (isinstance(value, Money) or (optional and value is None))
+    ]
+
+
 def raise_problems(problems: Iterable[Problem], what: str) -> None:
     """Raise one PricingError listing every problem, if there is any."""
     found = list(problems)

@@ -29,6 +29,7 @@ from sla.pricing._common import (
     ZERO,
     Number,
     fraction_to_decimal,
+    money_problems,
     optional_share_field,
     pct,
     raise_problems,
@@ -172,6 +173,7 @@ class BreachCredit:
     share: Decimal | None = attrs.field(default=None, converter=optional_share_field("share"))  # type: ignore[misc]
 
     def __attrs_post_init__(self) -> None:
+        raise_problems(money_problems(("amount", self.amount), optional=True), "breach credit")
         if (self.amount is None) == (self.share is None):
             raise PricingError("give exactly one of amount and share", field="amount")
         if self.amount is not None and self.amount.amount < 0:
@@ -230,7 +232,8 @@ class CreditSchedule:
             problems.append(
                 Problem("basis", f"credit basis is 'charges' or 'fees', not {self.basis!r}")
             )
-        if self.minimum_credit is not None and self.minimum_credit.amount < 0:
+        problems.extend(money_problems(("minimum_credit", self.minimum_credit), optional=True))
+        if isinstance(self.minimum_credit, Money) and self.minimum_credit.amount < 0:
             problems.append(Problem("minimum_credit", "is negative"))
         raise_problems(problems, "credit schedule")
 

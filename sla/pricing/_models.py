@@ -28,6 +28,7 @@ from sla.pricing._common import (
     check_quantity_rounding,
     decimal_field,
     fmt,
+    money_problems,
     optional_decimal_field,
     raise_problems,
     round_quantity,
@@ -105,6 +106,9 @@ class Flat:
 
     amount: Money
 
+    def __attrs_post_init__(self) -> None:
+        raise_problems(money_problems(("amount", self.amount)), "flat fee")
+
     @property
     def currency(self) -> Currency:
         return self.amount.currency
@@ -127,6 +131,7 @@ class PerUnit:
     transform: Transform | None = None
 
     def __attrs_post_init__(self) -> None:
+        raise_problems(money_problems(("price", self.price)), "per-unit charge")
         if self.price.amount < 0:
             raise PricingError(f"price {self.price} is negative", field="price")
 
@@ -166,10 +171,10 @@ class Package:
     transform: Transform | None = None
 
     def __attrs_post_init__(self) -> None:
-        problems = []
+        problems = money_problems(("price", self.price))
         if self.size <= 0:
             problems.append(Problem("size", "package size must be positive"))
-        if self.price.amount < 0:
+        if isinstance(self.price, Money) and self.price.amount < 0:
             problems.append(Problem("price", f"price {self.price} is negative"))
         if self.rounding is None or self.rounding not in ("up", "down", "half_up", "half_even"):
             problems.append(Problem("rounding", f"unknown package rounding {self.rounding!r}"))
@@ -291,7 +296,10 @@ def check_tiers(tiers: Sequence[object], field: str = "tiers") -> list[Problem]:
                 )
             )
         for name, price in (("unit_price", tier.unit_price), ("flat", tier.flat)):
-            if price is None:
+            if price is None and name == "flat":
+                continue
+            if not isinstance(price, Money):
+                problems.extend(money_problems((f"{where}.{name}", price)))
                 continue
             if price.amount < 0:
                 problems.append(Problem(f"{where}.{name}", f"{price} is negative"))
@@ -305,7 +313,9 @@ def check_tiers(tiers: Sequence[object], field: str = "tiers") -> list[Problem]:
     return problems
 
 
-def _tiers_field(value: Iterable[Tier]) -> tuple[Tier, ...]:
+def _tiers_field(value: object) -> tuple[Tier, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise PricingError(f"expected a list of Tier, got {value!r}", field="tiers")
     return tuple(value)
 
 

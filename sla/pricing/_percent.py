@@ -25,6 +25,7 @@ from sla.pricing._common import (
     Step,
     decimal_field,
     fmt,
+    money_problems,
     optional_decimal_field,
     pct,
     raise_problems,
@@ -88,12 +89,14 @@ class Percentage:
     _currency: Currency = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        problems = []
         monies = [
             ("fixed", self.fixed),
             ("min_per_tx", self.min_per_tx),
             ("max_per_tx", self.max_per_tx),
         ]
+        problems = money_problems(*monies, optional=True)
+        if problems:
+            raise_problems(problems, "percentage charge")
         found = {m.currency for _, m in monies if m is not None}
         if self.currency_code is not None:
             found.add(Currency(self.currency_code))
@@ -102,6 +105,11 @@ class Percentage:
             problems.append(Problem("currency", f"mixed currencies: {codes}"))
         if not found:
             problems.append(Problem("currency", "give currency_code or a money amount"))
+        if self.rate > 1:
+            # As in GraduatedPercentage: "2" is 200 %, almost always meant as "2%".
+            problems.append(
+                Problem("rate", f"{pct(self.rate)} is above 100 % (write '2%' for 2 %)")
+            )
         for name, money in monies:
             if money is not None and money.amount < 0:
                 problems.append(Problem(name, f"{money} is negative"))
@@ -248,7 +256,10 @@ class GraduatedPercentage:
                 problems.append(Problem(f"{where}.upper", "not above the lower bound"))
             if tier.rate > 1:
                 problems.append(Problem(f"{where}.rate", f"{pct(tier.rate)} is above 100 %"))
-            if tier.flat is not None and tier.flat.currency != Currency(self.currency_code):
+            flat: object = tier.flat
+            if not isinstance(flat, Money | None):
+                problems.extend(money_problems((f"{where}.flat", flat)))
+            elif tier.flat is not None and tier.flat.currency != Currency(self.currency_code):
                 problems.append(Problem(f"{where}.flat", "currency differs from the charge's"))
             previous = tier.upper
         if self.tiers and self.tiers[-1].upper is not None:
@@ -314,6 +325,10 @@ class GreaterOf:
     model: ChargeModel
 
     def __attrs_post_init__(self) -> None:
+        raise_problems(money_problems(("minimum", self.minimum)), "greater-of charge")
+        model: object = self.model
+        if not isinstance(model, ChargeModel):
+            raise PricingError(f"{model!r} is not a charge model", field="model")
         problems = []
         if self.minimum.currency != self.model.currency:
             problems.append(

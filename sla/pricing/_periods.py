@@ -73,8 +73,13 @@ class Period:
     @classmethod
     def year(cls, year: int, zone: str = "UTC") -> Period:
         """The calendar year in ``zone``."""
-        start = pendulum.datetime(year, 1, 1, tz=_zone(zone))
-        return cls(start, start.add(years=1), zone)
+        tz = _zone(zone)
+        try:
+            start = pendulum.datetime(year, 1, 1, tz=tz)
+            end = start.add(years=1)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise PricingError(f"not a year: {error}", field="period") from None
+        return cls(start, end, zone)
 
     @classmethod
     def between(cls, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> Period:

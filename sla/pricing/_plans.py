@@ -35,6 +35,7 @@ from sla.pricing._common import (
     Step,
     decimal_field,
     fmt,
+    money_problems,
     money_rounding,
     pct,
     raise_problems,
@@ -139,9 +140,14 @@ class Charge:
             found.append(
                 Problem("model", f"priced in {self.model.currency.code}, the plan is in {cur.code}")
             )
+        found.extend(
+            money_problems(("minimum", self.minimum), ("maximum", self.maximum), optional=True)
+        )
         for name in ("minimum", "maximum"):
             value = getattr(self, name)
-            if value is not None and value.currency != cur:
+            if not isinstance(value, Money):
+                continue
+            if value.currency != cur:
                 found.append(Problem(name, f"{value.currency.code} mixed with {cur.code}"))
             elif value is not None and value.amount < 0:
                 found.append(Problem(name, f"{value} is negative"))
@@ -264,13 +270,16 @@ class Plan:
                 Problem(f"charges[{i}].{p.field}", p.reason, p.severity)
                 for p in charge.problems(self.currency)
             )
-        if self.commitment is not None and self.commitment.currency != self.currency:
+        problems.extend(money_problems(("commitment", self.commitment), optional=True))
+        if not isinstance(self.commitment, Money):
+            pass
+        elif self.commitment.currency != self.currency:
             problems.append(
                 Problem(
                     "commitment", f"{self.commitment.currency.code} mixed with {self.currency.code}"
                 )
             )
-        elif self.commitment is not None and self.commitment.amount < 0:
+        elif self.commitment.amount < 0:
             problems.append(Problem("commitment", "is negative"))
         if self.proration not in ("day", "second"):
             problems.append(Problem("proration", f"'day' or 'second', not {self.proration!r}"))

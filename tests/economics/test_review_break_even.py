@@ -1,0 +1,28 @@
+"""Regression test from review: a break-even AHT above one day is a number, not inf."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from sla import Money
+from sla.economics import Costs, PerContact, PerMinute, Queue, TierEconomics
+
+QUEUE = Queue(calls=100, interval=timedelta(minutes=30), aht=timedelta(seconds=180))
+
+
+def test_high_per_contact_price_breaks_even_after_more_than_a_day() -> None:
+    # 1000 EUR per contact at 18 EUR per agent hour: margin is +126 EUR at a two-day
+    # AHT and negative at eight days, so the break-even AHT is finite (it used to be inf).
+    tier = TierEconomics(QUEUE, Costs(Money("18", "EUR")), PerContact(Money("1000", "EUR")))
+    seconds = float(tier.break_even_aht())
+    assert math.isfinite(seconds)
+    assert 2 * 86400 < seconds < 8 * 86400
+    at = timedelta(seconds=seconds)
+    assert tier.margin_at_aht(at).amount >= 0
+    assert tier.margin_at_aht(at + timedelta(milliseconds=1)).amount < 0
+
+
+def test_per_minute_price_above_cost_never_stops_covering() -> None:
+    tier = TierEconomics(QUEUE, Costs(Money("18", "EUR")), PerMinute(Money("0.5", "EUR")))
+    assert float(tier.break_even_aht()) == math.inf
