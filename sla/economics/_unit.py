@@ -72,10 +72,12 @@ class Costs:
         if not isinstance(self.seat_hours_month, Decimal | int) or self.seat_hours_month <= 0:
             problems.append(Problem("seat_hours_month", "must be a positive Decimal"))
         cur = self.agent_hour.currency
-        for name in ("seat_month", "telephony_minute", "bot_contact"):
+        for name in ("agent_hour", "seat_month", "telephony_minute", "bot_contact"):
             value = getattr(self, name)
             if value is not None and value.currency != cur:
                 problems.append(Problem(name, f"must be in {cur.code} like agent_hour"))
+            if value is not None and value.amount < 0:
+                problems.append(Problem(name, f"a cost cannot be negative, got {value}"))
         raise_all(problems, "costs")
 
     def loaded_hour(self) -> Money:

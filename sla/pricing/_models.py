@@ -107,7 +107,14 @@ class Flat:
     amount: Money
 
     def __attrs_post_init__(self) -> None:
-        raise_problems(money_problems(("amount", self.amount)), "flat fee")
+        problems = money_problems(("amount", self.amount))
+        if not problems and self.amount.amount < 0:
+            problems.append(
+                Problem(
+                    "amount", "a flat fee cannot be negative; use a Discount to reduce a charge"
+                )
+            )
+        raise_problems(problems, "flat fee")
 
     @property
     def currency(self) -> Currency:

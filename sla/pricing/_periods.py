@@ -140,6 +140,11 @@ def prorate(
     """
     if by not in ("day", "second"):
         raise PricingError(f"prorate by 'day' or 'second', not {by!r}", field="proration")
+    if start is not None and end is not None and end < start:
+        raise PricingError(
+            f"the plan ends ({end.isoformat()}) before it starts ({start.isoformat()})",
+            field="end",
+        )
     active = period.clip(start, end)
     if active is None:
         return Fraction(0)

@@ -26,3 +26,15 @@ def test_high_per_contact_price_breaks_even_after_more_than_a_day() -> None:
 def test_per_minute_price_above_cost_never_stops_covering() -> None:
     tier = TierEconomics(QUEUE, Costs(Money("18", "EUR")), PerMinute(Money("0.5", "EUR")))
     assert float(tier.break_even_aht()) == math.inf
+
+
+def test_negative_costs_are_refused_with_every_field_named() -> None:
+    import pytest
+
+    from sla import EconomicsError, Money
+    from sla.economics import Costs
+
+    with pytest.raises(EconomicsError) as info:
+        Costs(agent_hour=Money("-18", "EUR"), telephony_minute=Money("-0.01", "EUR"))
+    fields = {p.field for p in info.value.problems}
+    assert {"agent_hour", "telephony_minute"} <= fields

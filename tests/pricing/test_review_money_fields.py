@@ -71,3 +71,23 @@ def test_period_year_out_of_range_gives_a_pricing_error(year: int) -> None:
     with pytest.raises(PricingError) as caught:
         Period.year(year)
     assert caught.value.field == "period"
+
+
+def test_negative_flat_fee_is_refused() -> None:
+    from sla.pricing import Flat
+
+    with pytest.raises(PricingError, match="cannot be negative") as info:
+        Flat(Money("-5", "USD"))
+    assert info.value.field == "amount"
+
+
+def test_plan_ending_before_it_starts_is_refused() -> None:
+    import pendulum
+
+    from sla.pricing import Period, prorate
+
+    june = Period.month(2025, 6, "Europe/Berlin")
+    start = pendulum.datetime(2025, 6, 20, tz="Europe/Berlin")
+    with pytest.raises(PricingError, match="ends") as info:
+        prorate(june, start, start.subtract(days=3))
+    assert info.value.field == "end"
