@@ -4,10 +4,12 @@ Each size is generated once (``sla.simulate.generate``, 7 days, volume scaled
 to the wanted event count) and written as a partitioned Parquet dataset
 (8 parts); then, each in a fresh child process so peak memory is its own:
 
-* single process: read the dataset with pyarrow and ``evaluate_table`` it;
+* single process: read the dataset with pyarrow and ``evaluate_table`` it,
+  then ``compliance`` of the cycles (timed apart);
 * Dask: a ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)``
-  (start-up timed apart) runs ``evaluate_dataset`` (cycles gathered to the
-  client) and ``compliance_dataset`` (only partials gathered).
+  (start-up timed apart) runs ``compliance_dataset`` (only partials travel),
+  then ``evaluate_dataset`` (cycles gathered to the client); worker peak RSS
+  is read after each, to tell which one sets it.
 
 Memory per million events is the child's peak RSS above an idle child that
 imported the same libraries. Staffing: Erlang C agents for every 15-minute
@@ -67,7 +69,7 @@ def _warm() -> None:
 def _child(mode: str, path: str, as_of: int) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
-    from sla.clocks import evaluate_table
+    from sla.clocks import compliance, compliance_partials, evaluate_table
     from sla.scale import compliance_dataset, evaluate_dataset
 
     if mode == "idle":
@@ -80,7 +82,19 @@ def _child(mode: str, path: str, as_of: int) -> dict[str, Any]:
         events = pq.read_table(path)
         cycles = evaluate_table(events, policy(), as_of=as_of, output="arrow")
         seconds = time.perf_counter() - started
-        return {"seconds": seconds, "cycles": cycles.num_rows, "peak_mib": _peak_mib()}
+        started = time.perf_counter()
+        report = compliance(cycles, tz="Europe/Berlin")
+        report_seconds = time.perf_counter() - started
+        partials = compliance_partials(cycles, tz="Europe/Berlin", output="arrow")
+        return {
+            "seconds": seconds,
+            "report_seconds": report_seconds,
+            "cycles": cycles.num_rows,
+            "groups": len(report),
+            "partial_rows": partials.num_rows,
+            "partial_mib": partials.nbytes / 2**20,
+            "peak_mib": _peak_mib(),
+        }
     import distributed
 
     started = time.perf_counter()
@@ -94,11 +108,13 @@ def _child(mode: str, path: str, as_of: int) -> dict[str, Any]:
         client.run(_warm)  # imports on the workers are start-up, not evaluation
         startup = time.perf_counter() - started
         started = time.perf_counter()
+        report = compliance_dataset(path, policy(), as_of=as_of, client=client, tz="Europe/Berlin")
+        report_seconds = time.perf_counter() - started
+        after_report = sorted(client.run(_peak_mib).values())
+        client_after_report = _peak_mib()
+        started = time.perf_counter()
         cycles = evaluate_dataset(path, policy(), as_of=as_of, client=client)
         seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        report = compliance_dataset(path, policy(), as_of=as_of, client=client)
-        report_seconds = time.perf_counter() - started
         workers = client.run(_peak_mib)
     return {
         "startup": startup,
@@ -107,6 +123,8 @@ def _child(mode: str, path: str, as_of: int) -> dict[str, Any]:
         "cycles": len(cycles),
         "groups": len(report),
         "peak_mib": _peak_mib(),
+        "client_peak_after_report_mib": client_after_report,
+        "worker_peak_after_report_mib": after_report,
         "worker_peak_mib": sorted(workers.values()),
     }
 
@@ -166,7 +184,8 @@ def run() -> list[Result]:
                     f"single process: {n:,} events -> {single['cycles']:,} cycles",
                     single["seconds"],
                     note=f"{n / single['seconds']:,.0f} events/s; "
-                    f"peak RSS {single['peak_mib']:,.0f} MiB "
+                    f"compliance {single['report_seconds']:.2f} s "
+                    f"({single['partial_rows']:,} partial rows); peak RSS {single['peak_mib']:,.0f} MiB "
                     f"({per_million:,.0f} MiB per 10^6 events above idle {idle:,.0f} MiB)",
                 )
             )
@@ -176,8 +195,11 @@ def run() -> list[Result]:
                     f"Dask 2 workers: {n:,} events (cycles gathered)",
                     dask["seconds"],
                     note=f"{n / dask['seconds']:,.0f} events/s; compliance only "
-                    f"{dask['report_seconds']:.2f} s; cluster start {dask['startup']:.1f} s; "
-                    f"worker peak RSS {dask['worker_peak_mib']} MiB",
+                    f"{dask['report_seconds']:.2f} s "
+                    f"({n / dask['report_seconds']:,.0f} events/s); "
+                    f"cluster start {dask['startup']:.1f} s; worker peak RSS "
+                    f"{dask['worker_peak_after_report_mib']} MiB after compliance, "
+                    f"{dask['worker_peak_mib']} MiB after gathering cycles",
                 )
             )
     results.append(_staffing())

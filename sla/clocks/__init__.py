@@ -6,7 +6,9 @@ warnings and escalations with who is told, and the events that moved the
 clock). Many contacts at once: :func:`evaluate_table` on a pandas, polars or
 Arrow table shaped like :data:`EVENT_TABLE_SCHEMA` (columnar, no loop per
 contact; :func:`evaluate_arrow` maps it over Arrow partitions); monthly figures:
-:func:`compliance` and :func:`attainment`.
+:func:`compliance` and :func:`attainment`, built from mergeable partials
+(:func:`compliance_partials`, :func:`combine_partials`) so that a report
+combined from partitions equals the single-process one.
 """
 
 from sla.clocks._batch import CYCLE_TABLE_COLUMNS, evaluate_arrow, evaluate_table
@@ -22,6 +24,13 @@ from sla.clocks._events import (
     Event,
     to_seconds,
 )
+from sla.clocks._partials import (
+    COMPLIANCE_GROUPS,
+    PARTIAL_COLUMNS,
+    combine_partials,
+    compliance_partials,
+    percentile_of_counts,
+)
 from sla.clocks._policy import (
     DEFAULT_PAUSES,
     METRICS,
@@ -34,11 +43,13 @@ from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Sta
 
 __all__ = [
     "ALWAYS",
+    "COMPLIANCE_GROUPS",
     "CYCLE_TABLE_COLUMNS",
     "DEFAULT_PAUSES",
     "EVENT_KINDS",
     "EVENT_TABLE_SCHEMA",
     "METRICS",
+    "PARTIAL_COLUMNS",
     "STATUSES",
     "Attainment",
     "CalendarTime",
@@ -57,10 +68,13 @@ __all__ = [
     "Tracker",
     "attainment",
     "clock_policies",
+    "combine_partials",
     "compliance",
+    "compliance_partials",
     "evaluate",
     "evaluate_arrow",
     "evaluate_table",
+    "percentile_of_counts",
     "service_level_targets",
     "to_seconds",
 ]

@@ -8,23 +8,23 @@ service credits computed from it never depend on float rounding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import attrs
-import numpy as np
 
 from sla._errors import ClockError, Problem
+from sla.clocks._partials import (
+    COMPLIANCE_GROUPS,
+    Period,
+    check_grouping,
+    combine_partials,
+    compliance_partials,
+)
 from sla.clocks._policy import METRICS, _fraction
-from sla.clocks._results import CycleResult, Evaluation
 
 __all__ = ["Attainment", "ServiceLevelTarget", "attainment", "compliance"]
-
-Period = Literal["day", "week", "month", "quarter", "year"]
-_FORMATS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"}
-_GROUPS = ("tier", "channel", "metric", "priority", "period")
-_DONE = ("met", "breached", "abandoned")
 
 
 @attrs.frozen(slots=True)
@@ -79,53 +79,12 @@ class Attainment:
         return self.target is not None and self.attained < self.target
 
 
-def _frame(cycles: Any) -> Any:
-    import pandas as pd
-
-    if isinstance(cycles, pd.DataFrame):
-        return cycles
-    module = type(cycles).__module__.split(".")[0]
-    if module == "polars":
-        return cycles.to_pandas()
-    if module == "pyarrow":
-        return cycles.to_pandas()
-    rows: list[dict[str, Any]] = []
-    for item in cycles:
-        found: Iterable[CycleResult] = item.cycles if isinstance(item, Evaluation) else (item,)
-        for c in found:
-            rows.append(
-                {
-                    "contact_id": c.contact_id,
-                    "metric": c.metric,
-                    "status": c.status,
-                    "start": c.start,
-                    "elapsed_seconds": c.elapsed_seconds,
-                    "calendar_seconds": c.calendar_seconds,
-                    "channel": c.channel,
-                    "priority": c.priority,
-                    "tier": c.tier,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def _periods(start: Any, tz: str, period: Period) -> Any:
-    import pandas as pd
-
-    local = pd.to_datetime(start.astype("int64"), unit="s", utc=True).dt.tz_convert(tz)
-    if period == "quarter":
-        return local.dt.year.astype(str) + "-Q" + local.dt.quarter.astype(str)
-    if period not in _FORMATS:
-        raise ClockError("must be day, week, month, quarter or year", field="period")
-    return local.dt.strftime(_FORMATS[period])
-
-
 def compliance(
     cycles: Any,
     *,
     tz: str = "UTC",
     period: Period = "month",
-    by: Sequence[str] = _GROUPS,
+    by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
 ) -> Any:
@@ -134,73 +93,22 @@ def compliance(
     ``cycles`` is the table :func:`~sla.clocks.evaluate_table` returns (pandas,
     polars or Arrow) or an iterable of :class:`CycleResult` / :class:`Evaluation`.
     Groups are any of ``tier, channel, metric, priority, period`` (periods of
-    the cycle start in zone ``tz``). Columns: counts ``total, met, breached,
-    active`` (running or paused), ``cancelled, abandoned``; ``attained`` (exact
-    met / finished) and, where a :class:`ServiceLevelTarget` applies to the
-    group's metric and tier, ``sl_target``, ``sl_within_seconds``,
-    ``sl_attained`` (exact) and ``sl_met``; mean and percentile response times
-    (finished, not abandoned) in business (``business_*``) and calendar
+    the cycle start in zone ``tz``), rows sorted by group. Columns: counts
+    ``total, met, breached, active`` (running or paused), ``cancelled,
+    abandoned``; ``attained`` (exact met / finished) and, where a
+    :class:`ServiceLevelTarget` applies to the group's metric and tier,
+    ``sl_target``, ``sl_within_seconds``, ``sl_attained`` (exact) and
+    ``sl_met``; mean and percentile response times (finished, not abandoned;
+    numpy's "linear" percentile) in business (``business_*``) and calendar
     (``calendar_*``) seconds.
+
+    This is ``combine_partials([compliance_partials(cycles, tz=tz,
+    period=period)], ...)``: the very computation a Dask or Spark run does
+    on per-partition partials, so the two reports are equal by construction.
     """
-    import pandas as pd
-
-    unknown = [g for g in by if g not in _GROUPS]
-    if unknown:
-        raise ClockError(f"unknown groups {unknown}; choose from {_GROUPS}", field="by")
-    frame = _frame(cycles)
-    if frame.empty:
-        return pd.DataFrame(columns=[*by, "total", "met", "breached", "active"])
-    frame = frame.assign(period=_periods(frame["start"], tz, period))
-    frame["tier"] = frame["tier"].astype(object).where(frame["tier"].notna(), None)
-    rows = []
-    for key, group in frame.groupby(list(by), dropna=False, sort=True):
-        values = key if isinstance(key, tuple) else (key,)
-        row: dict[str, Any] = dict(zip(by, values, strict=True))
-        status = group["status"]
-        counts = {s: int((status == s).sum()) for s in (*_DONE, "cancelled", "active", "paused")}
-        finished = counts["met"] + counts["breached"] + counts["abandoned"]
-        row.update(
-            total=len(group),
-            met=counts["met"],
-            breached=counts["breached"],
-            active=counts["active"] + counts["paused"],
-            cancelled=counts["cancelled"],
-            abandoned=counts["abandoned"],
-            attained=Fraction(counts["met"], finished) if finished else None,
-        )
-        _service_level(row, group, targets, finished)
-        answered = group[status.isin(("met", "breached"))]
-        for clock in ("business", "calendar"):
-            column = "elapsed_seconds" if clock == "business" else "calendar_seconds"
-            values_s = answered[column].to_numpy(dtype=np.float64)
-            row[f"{clock}_mean"] = float(values_s.mean()) if len(values_s) else None
-            for p in percentiles:
-                value = float(np.percentile(values_s, p)) if len(values_s) else None
-                row[f"{clock}_p{p:g}"] = value
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _service_level(
-    row: dict[str, Any], group: Any, targets: Sequence[ServiceLevelTarget], finished: int
-) -> None:
-    metrics = set(group["metric"])
-    tiers = set(group["tier"])
-    for target in targets:
-        if target.metric not in metrics or metrics != {target.metric}:
-            continue
-        if target.tier is not None and tiers != {target.tier}:
-            continue
-        if target.within_seconds is None:
-            good = int((group["status"] == "met").sum())
-        else:
-            inside = group["elapsed_seconds"] <= target.within_seconds
-            good = int((group["status"].isin(("met", "breached")) & inside).sum())
-        row["sl_target"] = target.fraction
-        row["sl_within_seconds"] = target.within_seconds
-        row["sl_met"] = good
-        row["sl_attained"] = Fraction(good, finished) if finished else None
-        return
+    check_grouping(period, by)
+    partials = compliance_partials(cycles, tz=tz, period=period, output="arrow")
+    return combine_partials([partials], by=by, targets=targets, percentiles=percentiles)
 
 
 def attainment(

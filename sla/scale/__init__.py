@@ -7,10 +7,17 @@ and :func:`compliance_dataset` evaluate such a dataset with Dask (the
 :func:`evaluate_spark` and :func:`compliance_spark` do the same on Spark with
 ``mapInArrow``. :func:`staffing_by_interval` computes Erlang C agents for
 every queue and every 15-minute interval of a year in one vectorized pass.
+
+The exact compliance partials (:func:`compliance_partials`,
+:func:`combine_partials`, :func:`percentile_of_counts`, :data:`GROUPS`,
+:data:`PARTIAL_COLUMNS`) live in :mod:`sla.clocks`, where
+:func:`sla.clocks.compliance` is built from them; they are re-exported here.
 """
 
-from sla.scale._aggregate import (
-    GROUPS,
+from sla.clocks import (
+    COMPLIANCE_GROUPS as GROUPS,
+)
+from sla.clocks import (
     PARTIAL_COLUMNS,
     combine_partials,
     compliance_partials,

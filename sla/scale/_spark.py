@@ -15,16 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from sla.clocks import ServiceLevelTarget, evaluate_table, to_seconds
-from sla.scale._aggregate import (
-    GROUPS,
-    Period,
-    check_grouping,
+from sla.clocks import (
+    COMPLIANCE_GROUPS,
+    PARTIAL_COLUMNS,
+    ServiceLevelTarget,
     combine_partials,
     compliance_partials,
-    partials_meta,
+    evaluate_table,
+    to_seconds,
 )
-from sla.scale._dask import cycles_to_pandas
+from sla.clocks._partials import Period, check_grouping
 
 __all__ = [
     "arrow_evaluator",
@@ -91,7 +91,7 @@ def arrow_evaluator(policy: Any, as_of: Any) -> Batches:
 def _partials_schema() -> Any:
     import pyarrow as pa
 
-    text = [pa.field(name, pa.string()) for name in partials_meta().columns[:-2]]
+    text = [pa.field(name, pa.string()) for name in PARTIAL_COLUMNS[:-2]]
     return pa.schema([*text, pa.field("value", pa.int64()), pa.field("count", pa.int64())])
 
 
@@ -99,10 +99,8 @@ def arrow_partials(*, tz: str = "UTC", period: Period = "month") -> Batches:
     """A function: cycle record batches -> compliance partials as record batches.
 
     Partials add up, so batches need no grouping; combine all of them with
-    :func:`~sla.scale.combine_partials`.
+    :func:`~sla.clocks.combine_partials`. Arrow in, Arrow out: no pandas.
     """
-    import pyarrow as pa
-
     check_grouping(period, ())
     schema = _partials_schema()
 
@@ -110,10 +108,8 @@ def arrow_partials(*, tz: str = "UTC", period: Period = "month") -> Batches:
         for batch in batches:
             if not batch.num_rows:
                 continue
-            cycles = cycles_to_pandas(pa.Table.from_batches([batch]))
-            partials = compliance_partials(cycles, tz=tz, period=period)
-            table = pa.Table.from_pandas(partials, schema=schema, preserve_index=False)
-            yield from table.to_batches()
+            partials = compliance_partials(batch, tz=tz, period=period, output="arrow")
+            yield from partials.cast(schema).to_batches()
 
     return partials_of
 
@@ -138,7 +134,7 @@ def compliance_spark(
     *,
     tz: str = "UTC",
     period: Period = "month",
-    by: Sequence[str] = GROUPS,
+    by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
 ) -> Any:

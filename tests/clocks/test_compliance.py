@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sla import ClockError
 from sla.clocks import (
+    PARTIAL_COLUMNS,
     ClockPolicy,
     Contact,
     Event,
     MetricTarget,
     ServiceLevelTarget,
     attainment,
+    combine_partials,
     compliance,
+    compliance_partials,
     evaluate,
     evaluate_table,
 )
@@ -106,3 +113,174 @@ def test_bad_report_arguments_are_named() -> None:
     assert {p.field for p in info.value.problems} == {"metric", "fraction", "within_seconds"}
     with pytest.raises(ClockError, match="by"):
         compliance([], by=("weather",))
+
+
+# -- one mechanism: compliance is combine_partials of compliance_partials --------------------
+
+GROUPS = ("tier", "channel", "metric", "priority", "period")
+STATUS_NAMES = ("met", "breached", "abandoned", "cancelled", "active", "paused")
+TARGETS = [
+    ServiceLevelTarget("speed_of_answer", "4/5", within_seconds=20),
+    ServiceLevelTarget("first_response", "9/10", tier="B"),
+    ServiceLevelTarget("first_response", "19/20"),
+]
+
+
+def reference_compliance(
+    frame: pd.DataFrame,
+    tz: str,
+    period: str,
+    by: tuple[str, ...],
+    targets: list[ServiceLevelTarget],
+    percentiles: tuple[float, ...],
+) -> pd.DataFrame:
+    """The report as defined, row by row: pandas group-by, numpy mean and np.percentile."""
+    local = pd.to_datetime(frame["start"], unit="s", utc=True).dt.tz_convert(tz)
+    if period == "quarter":
+        labels = local.dt.year.astype(str) + "-Q" + local.dt.quarter.astype(str)
+    else:
+        formats = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"}
+        labels = local.dt.strftime(formats[period])
+    tier = frame["tier"].astype(object).where(frame["tier"].notna(), None)
+    frame = frame.assign(period=labels, tier=tier)
+    rows = []
+    for key, group in frame.groupby(list(by), dropna=False, sort=True):
+        row: dict[str, object] = dict(zip(by, key, strict=True))
+        n = {s: int((group["status"] == s).sum()) for s in STATUS_NAMES}
+        finished = n["met"] + n["breached"] + n["abandoned"]
+        row.update(
+            total=len(group),
+            met=n["met"],
+            breached=n["breached"],
+            active=n["active"] + n["paused"],
+            cancelled=n["cancelled"],
+            abandoned=n["abandoned"],
+            attained=Fraction(n["met"], finished) if finished else None,
+        )
+        answered = group[group["status"].isin(("met", "breached"))]
+        for target in targets:
+            if set(group["metric"]) != {target.metric}:
+                continue
+            if target.tier is not None and set(group["tier"]) != {target.tier}:
+                continue
+            within = target.within_seconds
+            good = (
+                n["met"] if within is None else int((answered["elapsed_seconds"] <= within).sum())
+            )
+            row.update(
+                sl_target=target.fraction,
+                sl_within_seconds=within,
+                sl_met=good,
+                sl_attained=Fraction(good, finished) if finished else None,
+            )
+            break
+        for clock, column in (("business", "elapsed_seconds"), ("calendar", "calendar_seconds")):
+            seconds = answered[column].to_numpy(dtype=np.float64)
+            row[f"{clock}_mean"] = float(seconds.mean()) if len(seconds) else None
+            for p in percentiles:
+                row[f"{clock}_p{p:g}"] = float(np.percentile(seconds, p)) if len(seconds) else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@st.composite
+def cycle_tables(draw: st.DrawFn) -> pd.DataFrame:
+    """Cycle rows with nulls in tier and channel, starts across DST changes and year ends."""
+    n = draw(st.integers(1, 60))
+
+    def column(values: list[object]) -> list[object]:
+        return draw(st.lists(st.sampled_from(values), min_size=n, max_size=n))
+
+    return pd.DataFrame(
+        {
+            "contact_id": [f"c{i}" for i in range(n)],
+            "tier": column(["A", "B", None]),
+            "channel": pd.array(column(["voice", "email", None]), dtype="str"),
+            "metric": column(["speed_of_answer", "first_response"]),
+            "priority": column(["high", "normal"]),
+            "status": column(list(STATUS_NAMES)),
+            "start": draw(
+                st.lists(st.integers(1_700_000_000, 1_800_000_000), min_size=n, max_size=n)
+            ),
+            "elapsed_seconds": draw(st.lists(st.integers(0, 40), min_size=n, max_size=n)),
+            "calendar_seconds": draw(st.lists(st.integers(0, 10**7), min_size=n, max_size=n)),
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    frame=cycle_tables(),
+    by=st.lists(st.sampled_from(GROUPS), min_size=1, max_size=5, unique=True),
+    period=st.sampled_from(["day", "week", "month", "quarter", "year"]),
+    tz=st.sampled_from(["Europe/Berlin", "UTC", "America/Santiago", "Asia/Kathmandu"]),
+    targets=st.lists(st.sampled_from(TARGETS), max_size=3, unique_by=repr),
+    percentiles=st.sampled_from([(50, 90, 95), (0, 33.3, 99.9, 100)]),
+)
+def test_compliance_equals_the_report_as_defined(
+    frame: pd.DataFrame,
+    by: list[str],
+    period: str,
+    tz: str,
+    targets: list[ServiceLevelTarget],
+    percentiles: tuple[float, ...],
+) -> None:
+    """Counts, exact fractions, numpy's mean and "linear" percentiles, zone-cut periods."""
+    expected = reference_compliance(frame, tz, period, tuple(by), targets, percentiles)
+    got = compliance(frame, tz=tz, period=period, by=by, targets=targets, percentiles=percentiles)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    arrow = compliance(
+        pa.Table.from_pandas(frame, preserve_index=False),
+        tz=tz,
+        period=period,  # type: ignore[arg-type]
+        by=by,
+        targets=targets,
+        percentiles=percentiles,
+    )
+    pd.testing.assert_frame_equal(arrow, expected, check_exact=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(frame=cycle_tables(), pieces=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_compliance_is_the_combination_of_partials_of_any_split(
+    frame: pd.DataFrame, pieces: int, seed: int
+) -> None:
+    piece = np.random.default_rng(seed).integers(0, pieces, len(frame))
+    kinds = ["pandas", "arrow"]
+    partials = [
+        compliance_partials(frame[piece == i], tz="Europe/Berlin", output=kinds[i % 2])  # type: ignore[arg-type]
+        for i in range(pieces)
+    ]
+    got = combine_partials(partials, by=("tier", "metric", "period"), targets=TARGETS)
+    expected = compliance(
+        frame, tz="Europe/Berlin", by=("tier", "metric", "period"), targets=TARGETS
+    )
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_partials_are_counts_and_histograms_in_pandas_or_arrow() -> None:
+    waits = [5, 10, 10, 21, None]
+    cycles = evaluate_table(pd.DataFrame(calls(waits)), VOICE, as_of=at("2025-07-02 00:00"))
+    frame = compliance_partials(cycles, tz="Europe/Berlin")
+    assert list(frame.columns) == list(PARTIAL_COLUMNS)
+    table = compliance_partials(cycles, tz="Europe/Berlin", output="arrow")
+    assert table.column_names == list(PARTIAL_COLUMNS)
+    assert pa.types.is_dictionary(table.schema.field("metric").type)
+    as_rows = table.to_pandas().astype(dict.fromkeys((*GROUPS, "measure"), object))
+    key = ["measure", "value"]
+    pd.testing.assert_frame_equal(
+        as_rows.sort_values(key).reset_index(drop=True),
+        frame.sort_values(key).reset_index(drop=True),
+    )
+    counts = dict(zip(frame["measure"], frame["count"], strict=False))
+    assert (counts["met"], counts["breached"], counts["abandoned"]) == (3, 1, 1)
+    business = frame[frame["measure"] == "business"]
+    assert dict(zip(business["value"], business["count"], strict=True)) == {5: 1, 10: 2, 21: 1}
+    assert set(frame["period"]) == {"2025-06"}
+    with pytest.raises(ClockError, match="output"):
+        compliance_partials(cycles, output="csv")  # type: ignore[arg-type]
+
+
+def test_compliance_refuses_an_unknown_period_even_without_cycles() -> None:
+    with pytest.raises(ClockError, match="period"):
+        compliance([], period="fortnight")  # type: ignore[arg-type]
