@@ -57,6 +57,18 @@ def _duration(text: str) -> int:
     return parse_duration(text, field="DURATION")
 
 
+def _shift(anchor: str, duration: str, cal: Calendar, *, forward: bool) -> dict[str, str]:
+    """START + DURATION (forward) or END - DURATION, in business time."""
+    from datetime import timedelta
+
+    given, found = ("start", "due") if forward else ("end", "start")
+    at = parse_instant(anchor, field=given.upper())
+    step = timedelta(seconds=_duration(duration))
+    result = cal.add(at, step) if forward else cal.subtract(at, step)
+    return {given: at.isoformat(), "duration": duration, found: result.isoformat(),
+            "calendar": cal.describe()}  # fmt: skip
+
+
 @calendar_app.command("add")
 def add(
     start: Annotated[str, typer.Argument(help="ISO 8601 instant with offset.")],
@@ -68,17 +80,7 @@ def add(
     json_output: Json = False,
 ) -> None:
     """The instant DURATION of business time after START."""
-    from datetime import timedelta
-
-    cal = _calendar(calendar, hours, tz, holiday)
-    begin = parse_instant(start, field="START")
-    due = cal.add(begin, timedelta(seconds=_duration(duration)))
-    result = {
-        "start": begin.isoformat(),
-        "duration": duration,
-        "due": due.isoformat(),
-        "calendar": cal.describe(),
-    }
+    result = _shift(start, duration, _calendar(calendar, hours, tz, holiday), forward=True)
     emit_json(result) if json_output else print_mapping(result)
 
 
@@ -93,17 +95,7 @@ def subtract(
     json_output: Json = False,
 ) -> None:
     """The instant DURATION of business time before END."""
-    from datetime import timedelta
-
-    cal = _calendar(calendar, hours, tz, holiday)
-    finish = parse_instant(end, field="END")
-    begin = cal.subtract(finish, timedelta(seconds=_duration(duration)))
-    result = {
-        "end": finish.isoformat(),
-        "duration": duration,
-        "start": begin.isoformat(),
-        "calendar": cal.describe(),
-    }
+    result = _shift(end, duration, _calendar(calendar, hours, tz, holiday), forward=False)
     emit_json(result) if json_output else print_mapping(result)
 
 

@@ -64,6 +64,24 @@ def _frame(title: str, x_label: str, y_label: str, body: list[str], legend: list
     return "\n".join(parts)
 
 
+def _plot_area(
+    ticks: Sequence[float], sy: Callable[[float], float], y_format: Callable[[float], str]
+) -> list[str]:
+    """The plot's frame with a grid line and a label for each y tick."""
+    plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
+    body = [f'<rect x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>']
+    for tick in ticks:
+        y = sy(tick)
+        body.append(
+            f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+        )
+        body.append(
+            f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
+            f"{escape(y_format(tick))}</text>"
+        )
+    return body
+
+
 def line_chart(
     series: Mapping[str, Sequence[tuple[float, float]]],
     *,
@@ -99,16 +117,7 @@ def line_chart(
     def sy(y: float) -> float:
         return _TOP + plot_h - (y - y_lo) / (y_hi - y_lo) * plot_h
 
-    body = [f'<rect x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>']
-    for tick in y_ticks:
-        y = sy(tick)
-        body.append(
-            f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-        )
-        body.append(
-            f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
-            f"{escape(y_format(tick))}</text>"
-        )
+    body = _plot_area(y_ticks, sy, y_format)
     for tick in _nice_ticks(x_lo, x_hi, 6):
         if x_lo <= tick <= x_hi:
             x = sx(tick)
@@ -165,16 +174,7 @@ def bar_chart(
     def sy(y: float) -> float:
         return _TOP + plot_h - (y - lo) / (hi - lo) * plot_h
 
-    body = [f'<rect x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>']
-    for tick in ticks:
-        y = sy(tick)
-        body.append(
-            f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-        )
-        body.append(
-            f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
-            f"{escape(y_format(tick))}</text>"
-        )
+    body = _plot_area(ticks, sy, y_format)
     slot = plot_w / len(bars)
     width = slot * 0.6
     zero = sy(0.0)

@@ -73,3 +73,14 @@ def render(page: Path, workdir: Path) -> tuple[list[str], list[str], Path]:
         check=True,
     )
     return probes, console, shot
+
+
+def assert_charts_rendered(probes: list[str], *, at_least: int) -> None:
+    """Every probed chart has a real size and marks (lines, bars or points) on it."""
+    assert len(probes) >= at_least
+    for probe in probes:
+        size, marks = probe.split(":")
+        width, height = (int(v) for v in size.split("x"))
+        assert width > 100
+        assert height > 100
+        assert int(marks) > 0

@@ -8,7 +8,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from tests.report.browser import render
+from tests.report.browser import assert_charts_rendered, render
 
 
 def test_demo_runs_and_its_report_renders(tmp_path: Path) -> None:
@@ -29,13 +29,7 @@ def test_demo_runs_and_its_report_renders(tmp_path: Path) -> None:
     report = tmp_path / "sla-report.html"
     assert report.exists()
     probes, console, shot = render(report, tmp_path)
-    assert len(probes) >= 6  # 3 compliance charts, service level, cost, margin
-    for probe in probes:
-        size, marks = probe.split(":")
-        width, height = (int(v) for v in size.split("x"))
-        assert width > 100
-        assert height > 100
-        assert int(marks) > 0
+    assert_charts_rendered(probes, at_least=6)
     assert console == []
     assert shot.stat().st_size > 10_000
 
