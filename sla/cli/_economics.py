@@ -132,6 +132,18 @@ def economics(
     vary_aht: Annotated[
         list[str] | None, typer.Option("--vary-aht", help="What-if AHT (repeatable).")
     ] = None,
+    vary_service_level: Annotated[
+        list[str] | None,
+        typer.Option("--vary-service-level", help="What-if target share, e.g. 90% (repeatable)."),
+    ] = None,
+    vary_agent_hour: Annotated[
+        list[str] | None,
+        typer.Option("--vary-agent-hour", help="What-if wage, e.g. '35 EUR' (repeatable)."),
+    ] = None,
+    vary_price: Annotated[
+        list[str] | None,
+        typer.Option("--vary-price", help="What-if price, e.g. '5 EUR' (repeatable)."),
+    ] = None,
     vary_volume: Annotated[
         list[float] | None, typer.Option("--vary-volume", help="What-if volume factor.")
     ] = None,
@@ -171,7 +183,17 @@ def economics(
     if vary_aht:
         variations["aht"] = [timedelta(seconds=seconds(v, field="--vary-aht")) for v in vary_aht]
     if vary_volume:
+        if any(v <= 0 for v in vary_volume):
+            raise UsageProblem("volume factors must be above 0", field="--vary-volume")
         variations["volume"] = list(vary_volume)
+    if vary_service_level:
+        variations["service_level"] = [
+            share(v, field="--vary-service-level") for v in vary_service_level
+        ]
+    if vary_agent_hour:
+        variations["agent_hour"] = [money(v, field="--vary-agent-hour") for v in vary_agent_hour]
+    if vary_price:
+        variations["price"] = [money(v, field="--vary-price") for v in vary_price]
     table = list(eco.what_if(tier, **variations)) if variations else []
     if json_output:
         emit_json({"outcome": row, "explain": list(outcome.steps), "what_if": table})

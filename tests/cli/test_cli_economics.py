@@ -69,3 +69,24 @@ def test_economics_currency_mix_is_reported(sla: Sla) -> None:
     assert run.code == 2
     assert "price" in run.err
     assert "Traceback" not in run.err
+
+
+def test_economics_what_if_on_every_axis(sla: Sla) -> None:
+    run = sla("economics", "--vary-service-level", "80%", "--vary-service-level", "90%",
+              "--vary-agent-hour", "30 EUR", "--vary-agent-hour", "36 EUR",
+              "--vary-price", "4.50 EUR", "--vary-volume", "1.2", "--json")  # fmt: skip
+    assert run.code == 0, run.err
+    rows = run.json()["what_if"]
+    assert len(rows) == 2 * 2 * 1 * 1
+    dearer = [r for r in rows if r["service_level"] == 0.9]
+    cheaper = [r for r in rows if r["service_level"] == 0.8]
+    assert all(d["agents"] >= c["agents"] for d, c in zip(dearer, cheaper))
+
+
+def test_economics_bad_what_if(sla: Sla) -> None:
+    run = sla("economics", "--vary-price", "lots")
+    assert run.code == 2
+    assert "--vary-price" in run.err
+    run = sla("economics", "--vary-volume", "0")
+    assert run.code == 2
+    assert "--vary-volume" in run.err
