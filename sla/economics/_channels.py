@@ -10,7 +10,13 @@ import attrs
 
 from sla._errors import Problem
 from sla.economics import _erlang as ec
-from sla.economics._check import fraction, number, positive_duration, raise_all, target_share
+from sla.economics._check import (
+    cap_share,
+    number,
+    positive_duration,
+    raise_all,
+    target_share,
+)
 from sla.economics._explain import Count, explanation
 
 __all__ = ["ChatQueue", "PersonalManager", "WrittenQueue"]
@@ -134,9 +140,25 @@ class PersonalManager:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         number(self.contacts_per_client, "contacts_per_client", problems, positive=True)
-        positive_duration(self.period, "period", problems)
-        number(self.working_hours, "working_hours", problems, positive=True)
-        positive_duration(self.handle_time, "handle_time", problems)
+        found = len(problems)
+        period_s = positive_duration(self.period, "period", problems)
+        hours = number(self.working_hours, "working_hours", problems, positive=True)
+        if len(problems) == found and hours * 3600.0 > period_s:
+            problems.append(
+                Problem(
+                    "working_hours",
+                    f"{self.working_hours} h is more than the period of {self.period} "
+                    f"({period_s / 3600.0:g} h) holds",
+                )
+            )
+        handle_s = positive_duration(self.handle_time, "handle_time", problems)
+        if len(problems) == found and handle_s > hours * 3600.0:
+            problems.append(
+                Problem(
+                    "handle_time",
+                    f"{self.handle_time} is longer than the {self.working_hours} working hours",
+                )
+            )
         raise_all(problems, "personal manager")
 
     def clients(
@@ -146,7 +168,7 @@ class PersonalManager:
         problems: list[Problem] = []
         t = positive_duration(respond_within, "respond_within", problems)
         sl = target_share(share, "share", problems)
-        occ = fraction(max_occupancy, "max_occupancy", problems)
+        occ = cap_share(max_occupancy, "max_occupancy", problems)
         raise_all(problems, "manager target")
         h = self.handle_time.total_seconds()
         per_client = float(self.contacts_per_client) / (float(self.working_hours) * 3600.0) * h

@@ -8,7 +8,10 @@ from decimal import Decimal
 
 from sla._errors import EconomicsError, Problem, SLAError
 
-__all__ = ["fraction", "number", "positive_duration", "raise_all"]
+__all__ = ["cap_share", "fraction", "number", "positive_duration", "raise_all"]
+
+#: The most hours any calendar month has (31 days of 24 hours).
+MONTH_HOURS_MAX = 744
 
 
 def raise_all(problems: list[Problem], what: str) -> None:
@@ -44,6 +47,18 @@ def fraction(
     if not (math.isfinite(result) and result >= 0 and top_ok):
         bound = "1)" if upper_open else "1]"
         problems.append(Problem(field, f"must be in [0, {bound}, got {value!r}"))
+    return result
+
+
+def cap_share(value: object, field: str, problems: list[Problem]) -> float:
+    """A ceiling share in (0, 1]: a cap of 0 % (no work at all) staffs nothing."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        problems.append(Problem(field, f"expected a share between 0 and 1, got {value!r}"))
+        return 1.0
+    result = float(value)
+    if not (0 < result <= 1):
+        problems.append(Problem(field, f"must be above 0 and at most 1, got {value!r}"))
+        return 1.0
     return result
 
 

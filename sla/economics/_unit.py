@@ -11,7 +11,13 @@ from typing import Any
 import attrs
 
 from sla._errors import EconomicsError, Problem
-from sla.economics._check import fraction, positive_duration, raise_all, target_share
+from sla.economics._check import (
+    MONTH_HOURS_MAX,
+    fraction,
+    positive_duration,
+    raise_all,
+    target_share,
+)
 from sla.economics._explain import Count, Explanation, Figure, explanation
 from sla.economics._prices import (
     PerAgentHour,
@@ -38,9 +44,19 @@ def _seconds(value: timedelta) -> Decimal:
     return Decimal(value // timedelta(microseconds=1)) / Decimal(1_000_000)
 
 
-def _money_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, Money):
-        raise EconomicsError(f"expected sla.Money, got {value!r}", field=attribute.name)
+def _month_hours(value: object, field: str) -> list[Problem]:
+    """Hours in a month: positive, and no more than a month holds (744 h)."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return [Problem(field, f"expected a positive Decimal of hours, got {value!r}")]
+    if isinstance(value, Decimal) and not value.is_finite():
+        return [Problem(field, f"must be a finite number of hours, got {value}")]
+    if not value > 0:
+        return [Problem(field, f"must be positive, got {value}")]
+    if value > MONTH_HOURS_MAX:
+        return [
+            Problem(field, f"{value} h is more than a month holds ({MONTH_HOURS_MAX} h = 31 × 24)")
+        ]
+    return []
 
 
 @attrs.frozen(slots=True)
@@ -56,11 +72,11 @@ class Costs:
     with Erlang to the tier's target.
     """
 
-    agent_hour: Money = attrs.field(validator=_money_field)
-    seat_month: Money | None = attrs.field(default=None, validator=_money_field)
+    agent_hour: Money
+    seat_month: Money | None = None
     seat_hours_month: Decimal = Decimal(160)
-    telephony_minute: Money | None = attrs.field(default=None, validator=_money_field)
-    bot_contact: Money | None = attrs.field(default=None, validator=_money_field)
+    telephony_minute: Money | None = None
+    bot_contact: Money | None = None
     shrinkage: float = 0.0
     occupancy: float | None = None
 
@@ -69,14 +85,21 @@ class Costs:
         fraction(self.shrinkage, "shrinkage", problems)
         if self.occupancy is not None:
             target_share(self.occupancy, "occupancy", problems)
-        if not isinstance(self.seat_hours_month, Decimal | int) or self.seat_hours_month <= 0:
-            problems.append(Problem("seat_hours_month", "must be a positive Decimal"))
-        cur = self.agent_hour.currency
+        problems.extend(_month_hours(self.seat_hours_month, "seat_hours_month"))
+        agent_hour: object = self.agent_hour
+        cur = agent_hour.currency if isinstance(agent_hour, Money) else None
         for name in ("agent_hour", "seat_month", "telephony_minute", "bot_contact"):
             value = getattr(self, name)
-            if value is not None and value.currency != cur:
+            if value is None and name != "agent_hour":
+                continue
+            if not isinstance(value, Money):
+                problems.append(
+                    Problem(name, f"expected sla.Money, got {type(value).__name__} {value!r}")
+                )
+                continue
+            if cur is not None and value.currency != cur:
                 problems.append(Problem(name, f"must be in {cur.code} like agent_hour"))
-            if value is not None and value.amount < 0:
+            if value.amount < 0:
                 problems.append(Problem(name, f"a cost cannot be negative, got {value}"))
         raise_all(problems, "costs")
 
@@ -174,6 +197,16 @@ class TierEconomics:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
+        queue: object = self.queue
+        costs: object = self.costs
+        if not isinstance(queue, Queue):
+            problems.append(Problem("queue", f"expected a Queue, got {queue!r}"))
+        if not isinstance(costs, Costs):
+            problems.append(Problem("costs", f"expected Costs, got {costs!r}"))
+        deflection: object = self.deflection
+        if deflection is not None and not isinstance(deflection, Deflection):
+            problems.append(Problem("deflection", f"expected a Deflection, got {deflection!r}"))
+        problems.extend(_month_hours(self.open_hours_month, "open_hours_month"))
         target_share(self.service_level, "service_level", problems)
         positive_duration(self.within, "within", problems)
         fraction(self.fcr, "fcr", problems, upper_open=False)
@@ -184,9 +217,13 @@ class TierEconomics:
             price, PerContact | PerMinute | PerAgentHour | PerTierMonth | PerResolvedContact
         ):
             problems.append(Problem("price", f"unknown price model {price!r}"))
-        elif price.price.currency != self.costs.agent_hour.currency:
+        elif isinstance(costs, Costs) and price.price.currency != costs.agent_hour.currency:
             problems.append(Problem("price", "must be in the currency of the costs"))
-        if self.deflection is not None and self.deflection.aht > self.queue.aht:
+        if (
+            isinstance(deflection, Deflection)
+            and isinstance(queue, Queue)
+            and deflection.aht > queue.aht
+        ):
             problems.append(
                 Problem("deflection.aht", "deflected contacts are the short ones: <= queue AHT")
             )

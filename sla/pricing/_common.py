@@ -6,11 +6,11 @@ import decimal
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
-from sla._errors import MoneyError, PricingError, Problem
+from sla._errors import MoneyError, PricingError, Problem, SLAError
 from sla.money import Currency, Money, normalize_rounding
 
 #: Quantities and rates accepted by the pricing API: never ``float``.
@@ -49,6 +49,7 @@ def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> De
     elif type(value) is int and (allow_negative or value >= 0):
         return Decimal(value)
     percent = False
+    given = value
     if isinstance(value, str) and value.strip().endswith("%"):
         value, percent = value.strip()[:-1], True
     if isinstance(value, Fraction):
@@ -61,7 +62,7 @@ def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> De
     if percent:
         result = CTX.divide(result, Decimal(100))
     if not allow_negative and result < 0:
-        raise PricingError(f"{value!r} is negative", field=field)
+        raise PricingError(f"{given!r} is negative", field=field)
     return result
 
 
@@ -146,40 +147,101 @@ def to_money(value: object, currency: Currency | None, field: str) -> Money:
     return money
 
 
-def decimal_field(field: str) -> Callable[[object], Decimal]:
-    """An attrs converter to a non-negative Decimal that names ``field`` in errors."""
+class Lenient:
+    """An attrs converter that defers its errors to the owner's validation.
 
-    def convert(value: object) -> Decimal:
-        return to_decimal(value, field)
+    attrs runs converters one by one and the first that raises would hide every
+    other problem of the call. A lenient converter keeps a value it cannot
+    convert as it is; the owner's ``__attrs_post_init__`` calls
+    :func:`converter_problems`, which runs the strict conversion again and
+    reports every field that failed, together with the owner's other checks.
+    """
 
-    return convert
+    __slots__ = ("strict",)
+
+    def __init__(self, strict: Callable[[object], object]) -> None:
+        self.strict = strict
+
+    def __call__(self, value: object) -> Any:
+        try:
+            return self.strict(value)
+        except SLAError:
+            return value
 
 
-def optional_decimal_field(field: str) -> Callable[[object], Decimal | None]:
+def converter_problems(instance: object) -> tuple[list[Problem], set[str]]:
+    """The problems of every lenient-converted field of an attrs ``instance``.
+
+    Returns the problems and the names of the fields that failed (their values
+    are still raw, so the owner skips checks that read them).
+    """
+    problems: list[Problem] = []
+    bad: set[str] = set()
+    for attribute in attrs.fields(type(instance)):  # type: ignore[arg-type]
+        converter = attribute.converter
+        if not isinstance(converter, Lenient):
+            continue
+        try:
+            converter.strict(getattr(instance, attribute.name))
+        except SLAError as error:
+            bad.add(attribute.name)
+            problems.extend(error.problems or (Problem(attribute.name, error.reason),))
+    return problems, bad
+
+
+def prefixed(problems: Iterable[Problem], prefix: str) -> list[Problem]:
+    """``problems`` with their fields moved under ``prefix`` (``tiers[2]`` + ``.upper``)."""
+    return [
+        Problem(f"{prefix}.{p.field}" if p.field else prefix, p.reason, p.severity)
+        for p in problems
+    ]
+
+
+def items(value: object) -> Any:
+    """A tuple of the items of a list-like ``value``; anything else is kept for the owner to report.
+
+    A converter for list fields: ``tuple(5)`` would be a raw ``TypeError``.
+    """
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+        return value
+    return tuple(value)
+
+
+def decimal_field(field: str) -> Lenient:
+    """A lenient attrs converter to a non-negative Decimal that names ``field`` in errors."""
+    return Lenient(lambda value: to_decimal(value, field))
+
+
+def optional_decimal_field(field: str) -> Lenient:
     """Like :func:`decimal_field`, keeping ``None``."""
-
-    def convert(value: object) -> Decimal | None:
-        return None if value is None else to_decimal(value, field)
-
-    return convert
+    return Lenient(lambda value: None if value is None else to_decimal(value, field))
 
 
-def share_field(field: str) -> Callable[[object], Decimal]:
-    """An attrs converter to a share between 0 and 1."""
-
-    def convert(value: object) -> Decimal:
-        return to_share(value, field)
-
-    return convert
+def share_field(field: str) -> Lenient:
+    """A lenient attrs converter to a share between 0 and 1."""
+    return Lenient(lambda value: to_share(value, field))
 
 
-def optional_share_field(field: str) -> Callable[[object], Decimal | None]:
+def optional_share_field(field: str) -> Lenient:
     """Like :func:`share_field`, keeping ``None``."""
+    return Lenient(lambda value: None if value is None else to_share(value, field))
 
-    def convert(value: object) -> Decimal | None:
-        return None if value is None else to_share(value, field)
 
-    return convert
+def currency_field(field: str = "currency") -> Lenient:
+    """A lenient attrs converter to :class:`~sla.Currency` (errors as PricingError)."""
+
+    def convert(value: object) -> Currency:
+        try:
+            return Currency(value)  # type: ignore[arg-type]
+        except MoneyError as error:
+            raise PricingError(error.reason, field=field) from None
+
+    return Lenient(convert)
+
+
+def rounding_field(field: str = "rounding") -> Lenient:
+    """A lenient attrs converter normalizing a money rounding mode."""
+    return Lenient(lambda value: money_rounding(value, field))  # type: ignore[arg-type]
 
 
 def round_quantity(quantity: Decimal, mode: QuantityRounding | None) -> Decimal:

@@ -16,6 +16,7 @@ type that the clocks layer (or any other source) can fill in.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -28,7 +29,9 @@ from sla.pricing._common import (
     CTX,
     ZERO,
     Number,
+    converter_problems,
     fraction_to_decimal,
+    items,
     money_problems,
     optional_share_field,
     pct,
@@ -114,12 +117,16 @@ class Band:
     upper: Decimal = attrs.field(converter=share_field("upper"))  # type: ignore[misc]
     credit: Decimal = attrs.field(converter=share_field("credit"))  # type: ignore[misc]
 
+    def __attrs_post_init__(self) -> None:
+        raise_problems(converter_problems(self)[0], "credit band")
+
     def label(self) -> str:
         return f"[{pct(self.lower)}, {pct(self.upper)}) → {pct(self.credit)}"
 
 
 def _bands(value: Iterable[Band]) -> tuple[Band, ...]:
-    return tuple(value)
+    result: tuple[Band, ...] = items(value)
+    return result
 
 
 @attrs.frozen(slots=True)
@@ -131,14 +138,37 @@ class BandCredit:
 
     def __attrs_post_init__(self) -> None:
         problems = []
-        if not self.bands:
+        metric: object = self.metric
+        if not isinstance(metric, str) or not metric:
+            problems.append(Problem("metric", f"expected a metric name, got {metric!r}"))
+        bands: object = self.bands
+        if not isinstance(bands, tuple):
+            problems.append(Problem("bands", f"expected a list of Band, got {bands!r}"))
+            bands = ()
+        elif not bands:
             problems.append(Problem("bands", "need at least one band"))
-        for i, band in enumerate(self.bands):
+        previous: Band | None = None
+        for i, band in enumerate(bands):
+            if not isinstance(band, Band):
+                problems.append(Problem(f"bands[{i}]", f"expected a Band, got {band!r}"))
+                previous = None
+                continue
             if band.upper <= band.lower:
                 problems.append(Problem(f"bands[{i}]", f"empty band {band.label()}"))
-            if i and band.lower != self.bands[i - 1].upper:
-                kind = "gap" if band.lower > self.bands[i - 1].upper else "overlap"
+            if previous is not None and band.lower != previous.upper:
+                kind = "gap" if band.lower > previous.upper else "overlap"
                 problems.append(Problem(f"bands[{i}].lower", f"{kind} before {band.label()}"))
+            if previous is not None and band.credit > previous.credit:
+                problems.append(
+                    Problem(
+                        f"bands[{i - 1}].credit",
+                        f"{pct(previous.credit)} for {previous.label().split(' →')[0]} is less "
+                        f"than {pct(band.credit)} for the better attainment "
+                        f"{band.label().split(' →')[0]}: credits must not shrink as "
+                        "attainment falls",
+                    )
+                )
+            previous = band
         raise_problems(problems, f"credit bands for {self.metric!r}")
 
     @classmethod
@@ -146,10 +176,45 @@ class BandCredit:
         """From "below X → credit Y" rows, e.g. ``[("99%", "10%"), ("95%", "25%")]``.
 
         The lowest band starts at 0 %; each band ends where the next higher starts.
+        The credit may not shrink as attainment falls (below 99 % → 25 % and below
+        90 % → 10 % is refused: it is almost always two swapped rows).
         """
-        pairs = sorted(
-            ((to_share(b, "below"), to_share(c, "credit")) for b, c in rows), key=lambda p: p[0]
-        )
+        problems: list[Problem] = []
+        pairs: list[tuple[Decimal, Decimal]] = []
+        listed: object = rows
+        if isinstance(listed, (str, bytes)) or not isinstance(listed, Iterable):
+            problems.append(Problem("bands", f"expected (below, credit) rows, got {listed!r}"))
+            listed = ()
+        for i, row in enumerate(listed):
+            if isinstance(row, str) or not isinstance(row, Sequence) or len(row) != 2:
+                problems.append(Problem(f"bands[{i}]", f"expected (below, credit), got {row!r}"))
+                continue
+            found = len(problems)
+            below, credit = ZERO, ZERO
+            try:
+                below = to_share(row[0], f"bands[{i}].below")
+            except PricingError as error:
+                problems.extend(error.problems)
+            try:
+                credit = to_share(row[1], f"bands[{i}].credit")
+            except PricingError as error:
+                problems.extend(error.problems)
+            if len(problems) == found:
+                pairs.append((below, credit))
+        pairs.sort(key=lambda p: p[0])
+        for (low, low_credit), (high, high_credit) in itertools.pairwise(pairs):
+            if low == high:
+                problems.append(Problem("bands", f"two rows below {pct(low)}"))
+            elif low_credit < high_credit:
+                problems.append(
+                    Problem(
+                        "bands",
+                        f"below {pct(low)} → {pct(low_credit)} is less than below {pct(high)} "
+                        f"→ {pct(high_credit)}: credits must not shrink as attainment falls",
+                    )
+                )
+        if problems:
+            raise PricingError.from_problems(problems, what=f"credit bands for {metric!r}")
         bands, lower = [], ZERO
         for upper, credit in pairs:
             bands.append(Band(lower, upper, credit))
@@ -173,18 +238,27 @@ class BreachCredit:
     share: Decimal | None = attrs.field(default=None, converter=optional_share_field("share"))  # type: ignore[misc]
 
     def __attrs_post_init__(self) -> None:
-        raise_problems(money_problems(("amount", self.amount), optional=True), "breach credit")
-        if (self.amount is None) == (self.share is None):
-            raise PricingError("give exactly one of amount and share", field="amount")
-        if self.amount is not None and self.amount.amount < 0:
-            raise PricingError(f"{self.amount} is negative", field="amount")
+        problems, bad = converter_problems(self)
+        metric: object = self.metric
+        if not isinstance(metric, str) or not metric:
+            problems.append(Problem("metric", f"expected a metric name, got {metric!r}"))
+        problems.extend(money_problems(("amount", self.amount), optional=True))
+        if self.amount is None and self.share is None and "share" not in bad:
+            problems.append(Problem("amount", "give exactly one of amount and share"))
+        elif self.amount is not None and self.share is not None:
+            problems.append(Problem("share", "give exactly one of amount and share, not both"))
+        amount: object = self.amount
+        if isinstance(amount, Money) and amount.amount < 0:
+            problems.append(Problem("amount", f"{amount} is negative"))
+        raise_problems(problems, "breach credit")
 
 
 CreditRule = BandCredit | BreachCredit
 
 
 def _rules(value: Iterable[CreditRule]) -> tuple[CreditRule, ...]:
-    return tuple(value)
+    result: tuple[CreditRule, ...] = items(value)
+    return result
 
 
 @attrs.frozen(slots=True)
@@ -221,7 +295,16 @@ class CreditSchedule:
     basis: str = "charges"
 
     def __attrs_post_init__(self) -> None:
-        problems = []
+        problems, _ = converter_problems(self)
+        rules: object = self.rules
+        if not isinstance(rules, tuple):
+            problems.append(Problem("rules", f"expected a list of credit rules, got {rules!r}"))
+            rules = ()
+        for i, rule in enumerate(rules):
+            if not isinstance(rule, BandCredit | BreachCredit):
+                problems.append(
+                    Problem(f"rules[{i}]", f"expected a BandCredit or BreachCredit, got {rule!r}")
+                )
         if self.claim_days is not None and (
             isinstance(self.claim_days, bool)
             or not isinstance(self.claim_days, int)

@@ -19,9 +19,9 @@ from typing import Any
 
 import attrs
 
-from sla._errors import PricingError
+from sla._errors import PricingError, Problem
 from sla.money import Currency, Money
-from sla.pricing._common import Number, Step, fmt, pct
+from sla.pricing._common import Number, Step, fmt, pct, to_decimal
 from sla.pricing._credits import Attainment
 from sla.pricing._periods import Period, prorate
 from sla.pricing._plans import LineKind, Plan, RawLine
@@ -243,6 +243,12 @@ class Phase:
     end: dt.datetime | None = None
 
 
+def _span(phase: Phase) -> str:
+    start = "open" if phase.start is None else phase.start.isoformat()
+    end = "open" if phase.end is None else phase.end.isoformat()
+    return f"in force from {start} to {end}"
+
+
 def _tax(plan: Plan, taxable: Money) -> Line | None:
     if not plan.tax_rate:
         return None
@@ -263,7 +269,12 @@ def invoice(
 ) -> Invoice:
     """Invoice ``usage`` of ``period`` under ``plan`` with service credits for ``compliance``.
 
-    ``start``/``end`` prorate a plan that starts or ends inside the period.
+    ``start``/``end`` prorate a plan that starts or ends inside the period. A plan
+    (or phase) not in force at all during the period, e.g. one that starts next
+    month, has nothing to bill: it contributes no lines and the invoice says so in
+    ``notes``. Usage for such a plan cannot have happened, so non-zero usage for it
+    raises :class:`~sla.PricingError` naming ``usage`` (usually a wrong ``start`` or
+    ``period``).
     For a tier change, pass a list of :class:`Phase` (each with its own usage)
     and ``usage=None``; the last phase's plan sets rounding, tax and credits.
     """
@@ -279,22 +290,50 @@ def invoice(
     if not isinstance(period, Period):
         raise PricingError(f"expected a Period, got {period!r}", field="period")
     raws: list[RawLine] = []
+    notes: list[str] = []
+    problems: list[Problem] = []
+    idle = 0  # phases not in force during the period
     for i, phase in enumerate(phases):
+        where = "" if isinstance(plan, Plan) else f"plan[{i}]."
         if phase.plan.currency != last.currency:
-            raise PricingError(
-                f"phase {i} is in {phase.plan.currency.code}, the last phase in "
-                f"{last.currency.code}",
-                field=f"plan[{i}]",
+            problems.append(
+                Problem(
+                    f"plan[{i}]",
+                    f"phase {i} is in {phase.plan.currency.code}, the last phase in "
+                    f"{last.currency.code}",
+                )
             )
         fraction = prorate(period, phase.start, phase.end, phase.plan.proration)
         if fraction == 0:
+            # Not in force during the period: nothing to bill, which is right for a plan that
+            # starts later or ended earlier; but usage under it cannot have happened.
+            used = sorted(
+                m for m, q in phase.usage.items() if to_decimal(q, f"{where}usage[{m}]") != 0
+            )
+            if used:
+                problems.append(
+                    Problem(
+                        f"{where}usage",
+                        f"plan {phase.plan.name!r} is not in force during the period "
+                        f"({_span(phase)}), yet usage is given for {used}",
+                    )
+                )
+            notes.append(
+                f"plan {phase.plan.name!r} is not in force during the period ({_span(phase)}): "
+                "nothing billed for it"
+            )
+            idle += 1
             continue
         label = f"[{phase.plan.service_class or phase.plan.name}] " if len(phases) > 1 else ""
         raws.extend(phase.plan.raw_lines(phase.usage, fraction, label))
+    if problems:
+        raise PricingError.from_problems(problems, what="invoice")
     lines = [_round(raw, last.rounding) for raw in raws]
-    notes: list[str] = []
     credit_lines: list[Line] = []
-    if last.credits is not None and compliance:
+    in_force = idle < len(phases)
+    if last.credits is not None and compliance and not in_force:
+        notes.append("no plan in force during the period: no service credits to compute")
+    if last.credits is not None and compliance and in_force:
         fees = [ln for ln in lines if ln.kind in ("fee", "proration")]
         basis = _sum(fees if last.credits.basis == "fees" else lines, last.currency)
         result = last.credits.evaluate(
@@ -336,8 +375,6 @@ def quote(
     ``contacts`` defaults to the sum of the usage of metrics named ``contacts*``.
     """
     from fractions import Fraction
-
-    from sla.pricing._common import to_decimal
 
     lines = [_round(raw, plan.rounding) for raw in plan.raw_lines(expected_usage, Fraction(1))]
     tax = _tax(plan, _sum(lines, plan.currency))

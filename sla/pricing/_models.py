@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from sla._errors import PricingError, Problem
+from sla._errors import MoneyError, PricingError, Problem
 from sla.money import Currency, Money
 from sla.pricing._common import (
     CTX,
@@ -26,10 +26,13 @@ from sla.pricing._common import (
     QuantityRounding,
     Step,
     check_quantity_rounding,
+    converter_problems,
     decimal_field,
     fmt,
+    items,
     money_problems,
     optional_decimal_field,
+    prefixed,
     raise_problems,
     round_quantity,
     to_decimal,
@@ -48,6 +51,7 @@ __all__ = [
     "Volume",
     "check_tiers",
     "tiers_up_to",
+    "transform_problems",
 ]
 
 
@@ -86,9 +90,14 @@ class Transform:
     rounding: QuantityRounding | None = attrs.field(default="up")
 
     def __attrs_post_init__(self) -> None:
-        if self.divide_by <= 0:
-            raise PricingError("must be positive", field="transform.divide_by")
-        check_quantity_rounding(self.rounding, "transform.rounding")
+        problems, bad = converter_problems(self)
+        if "divide_by" not in bad and self.divide_by <= 0:
+            problems.append(Problem("transform.divide_by", "must be positive"))
+        try:
+            check_quantity_rounding(self.rounding, "transform.rounding")
+        except PricingError as error:
+            problems.extend(error.problems)
+        raise_problems(problems, "quantity transform")
 
     def apply(self, quantity: Decimal) -> Decimal:
         """The billable units for a raw ``quantity``."""
@@ -138,9 +147,11 @@ class PerUnit:
     transform: Transform | None = None
 
     def __attrs_post_init__(self) -> None:
-        raise_problems(money_problems(("price", self.price)), "per-unit charge")
-        if self.price.amount < 0:
-            raise PricingError(f"price {self.price} is negative", field="price")
+        problems = money_problems(("price", self.price))
+        if not problems and self.price.amount < 0:
+            problems.append(Problem("price", f"price {self.price} is negative"))
+        problems.extend(transform_problems(self.transform))
+        raise_problems(problems, "per-unit charge")
 
     @property
     def currency(self) -> Currency:
@@ -178,13 +189,21 @@ class Package:
     transform: Transform | None = None
 
     def __attrs_post_init__(self) -> None:
-        problems = money_problems(("price", self.price))
-        if self.size <= 0:
+        problems, bad = converter_problems(self)
+        problems.extend(money_problems(("price", self.price)))
+        if "size" not in bad and self.size <= 0:
             problems.append(Problem("size", "package size must be positive"))
         if isinstance(self.price, Money) and self.price.amount < 0:
             problems.append(Problem("price", f"price {self.price} is negative"))
         if self.rounding is None or self.rounding not in ("up", "down", "half_up", "half_even"):
-            problems.append(Problem("rounding", f"unknown package rounding {self.rounding!r}"))
+            problems.append(
+                Problem(
+                    "rounding",
+                    f"unknown package rounding {self.rounding!r} (use up, down, half_up or "
+                    "half_even)",
+                )
+            )
+        problems.extend(transform_problems(self.transform))
         raise_problems(problems, "package")
 
     @property
@@ -236,6 +255,10 @@ class Tier:
     unit_price: Money
     flat: Money | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # Prices are checked by check_tiers, which names them inside the tier list.
+        raise_problems(converter_problems(self)[0], "tier")
+
     def label(self) -> str:
         upper = "∞" if self.upper is None else fmt(self.upper)
         return f"({fmt(self.lower)}, {upper}]"
@@ -249,17 +272,88 @@ def tiers_up_to(
     >>> [t.label() for t in tiers_up_to([(5, "7"), (10, "6.50"), (None, "6")], "USD")]
     ['(0, 5]', '(5, 10]', '(10, ∞]']
     """
-    cur = None if currency is None else Currency(currency)
+    problems: list[Problem] = []
+    cur = None
+    if currency is not None:
+        try:
+            cur = Currency(currency)
+        except MoneyError as error:
+            problems.append(Problem("currency", error.reason))
     result = []
-    lower: Decimal = ZERO
-    for i, row in enumerate(rows):
-        up_to, price, *rest = row
-        upper = None if up_to in (None, "inf") else to_decimal(up_to, f"tiers[{i}].up_to")
-        flat = to_money(rest[0], cur, f"tiers[{i}].flat") if rest and rest[0] is not None else None
-        unit = to_money(price, cur, f"tiers[{i}].unit_price")
-        result.append(Tier(lower, upper, unit, flat))
-        lower = upper if upper is not None else lower
+    lower: Decimal | None = ZERO
+    previous: Decimal | str | None = "start"
+    for i, row in enumerate(_rows(rows, problems)):
+        where = f"tiers[{i}]"
+        if not isinstance(row, Sequence) or isinstance(row, str) or not 2 <= len(row) <= 3:
+            problems.append(Problem(where, f"expected (up_to, unit_price[, flat]), got {row!r}"))
+            lower = None
+            continue
+        up_to = row[0]
+        found = len(problems)
+        upper, unit, flat = _row_values(row, cur, where, problems)
+        if len(problems) == found and lower is not None and unit is not None:
+            try:
+                result.append(Tier(lower, upper, unit, flat))
+            except PricingError as error:
+                problems.extend(prefixed(error.problems, where))
+        problems.extend(_order_problems(where, previous, upper, up_to))
+        previous = upper if isinstance(upper, Decimal) or up_to in (None, "inf") else previous
+        lower = upper if isinstance(upper, Decimal) else None
+    if problems and isinstance(previous, Decimal):
+        # Reported with the others; without other problems the model's own check says it.
+        problems.append(Problem(f"{where}.up_to", "the last tier must be open-ended ('inf')"))
+    raise_problems(problems, "tiers")
     return tuple(result)
+
+
+def _order_problems(
+    where: str, previous: Decimal | str | None, upper: Decimal | None, up_to: object
+) -> list[Problem]:
+    """Problems of an ``up_to`` row against the previous row's bound ("start" for the first)."""
+    if previous is None:
+        return [Problem(where, "follows an open-ended tier (up_to 'inf' must come last)")]
+    if isinstance(previous, Decimal) and isinstance(upper, Decimal) and upper <= previous:
+        return [
+            Problem(
+                f"{where}.up_to",
+                f"up_to {fmt(upper)} is not above the previous bound {fmt(previous)}",
+            )
+        ]
+    return []
+
+
+def _row_values(
+    row: Sequence[object], cur: Currency | None, where: str, problems: list[Problem]
+) -> tuple[Decimal | None, Money | None, Money | None]:
+    """The bound, unit price and flat fee of one row (``None`` where a problem was recorded)."""
+    values: list[object] = [None, None, None]
+    for k, (name, value) in enumerate(zip(("up_to", "unit_price", "flat"), row, strict=False)):
+        try:
+            if k == 0:
+                values[k] = None if value in (None, "inf") else to_decimal(value, f"{where}.up_to")
+            elif value is not None:
+                money = to_money(value, cur, f"{where}.{name}")
+                if money.amount < 0:
+                    problems.append(Problem(f"{where}.{name}", f"{money} is negative"))
+                values[k] = money
+        except PricingError as error:
+            problems.extend(error.problems)
+    upper, unit, flat = values
+    return upper, unit, flat  # type: ignore[return-value]
+
+
+def _rows(rows: object, problems: list[Problem]) -> list[object]:
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        problems.append(Problem("tiers", f"expected a list of (up_to, price) rows, got {rows!r}"))
+        return []
+    return list(rows)
+
+
+def transform_problems(transform: object) -> list[Problem]:
+    """A problem when ``transform`` is neither a :class:`Transform` nor ``None``."""
+    if transform is None or isinstance(transform, Transform):
+        return []
+    return [Problem("transform", f"expected a Transform or None, got {transform!r}")]
 
 
 def check_tiers(tiers: Sequence[object], field: str = "tiers") -> list[Problem]:
@@ -321,9 +415,8 @@ def check_tiers(tiers: Sequence[object], field: str = "tiers") -> list[Problem]:
 
 
 def _tiers_field(value: object) -> tuple[Tier, ...]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise PricingError(f"expected a list of Tier, got {value!r}", field="tiers")
-    return tuple(value)
+    result: tuple[Tier, ...] = items(value)
+    return result
 
 
 class _Tiered:
@@ -331,9 +424,22 @@ class _Tiered:
 
     __slots__ = ()
     tiers: tuple[Tier, ...]
+    flat_at_zero: bool
+    transform: Transform | None
 
     def _validate(self, what: str) -> tuple[Decimal, ...]:
-        raise_problems(check_tiers(self.tiers), what)
+        tiers: object = self.tiers
+        if isinstance(tiers, tuple):
+            problems = check_tiers(tiers)
+        else:
+            problems = [Problem("tiers", f"expected a list of Tier, got {tiers!r}")]
+        flat_at_zero: object = self.flat_at_zero
+        if not isinstance(flat_at_zero, bool):
+            problems.append(
+                Problem("flat_at_zero", f"expected True or False, got {flat_at_zero!r}")
+            )
+        problems.extend(transform_problems(self.transform))
+        raise_problems(problems, what)
         return tuple(t.upper for t in self.tiers[:-1] if t.upper is not None)
 
     @property

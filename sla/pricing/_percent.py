@@ -16,13 +16,14 @@ from decimal import Decimal
 
 import attrs
 
-from sla._errors import PricingError, Problem
+from sla._errors import MoneyError, PricingError, Problem
 from sla.money import Currency, Money
 from sla.pricing._common import (
     CTX,
     ZERO,
     Number,
     Step,
+    converter_problems,
     decimal_field,
     fmt,
     money_problems,
@@ -94,18 +95,22 @@ class Percentage:
             ("min_per_tx", self.min_per_tx),
             ("max_per_tx", self.max_per_tx),
         ]
-        problems = money_problems(*monies, optional=True)
-        if problems:
-            raise_problems(problems, "percentage charge")
+        problems, bad = converter_problems(self)
+        wrong = money_problems(*monies, optional=True)
+        problems.extend(wrong)
+        monies = [(name, m) for name, m in monies if name not in {p.field for p in wrong}]
         found = {m.currency for _, m in monies if m is not None}
         if self.currency_code is not None:
-            found.add(Currency(self.currency_code))
+            try:
+                found.add(Currency(self.currency_code))
+            except MoneyError as error:
+                problems.append(Problem("currency_code", error.reason))
         if len(found) > 1:
             codes = ", ".join(sorted(c.code for c in found))
             problems.append(Problem("currency", f"mixed currencies: {codes}"))
-        if not found:
+        if not found and not problems:
             problems.append(Problem("currency", "give currency_code or a money amount"))
-        if self.rate > 1:
+        if "rate" not in bad and self.rate > 1:
             # As in GraduatedPercentage: "2" is 200 %, almost always meant as "2%".
             problems.append(
                 Problem("rate", f"{pct(self.rate)} is above 100 % (write '2%' for 2 %)")
@@ -117,6 +122,7 @@ class Percentage:
             self.min_per_tx is not None
             and self.max_per_tx is not None
             and len(found) == 1
+            and not wrong
             and self.min_per_tx > self.max_per_tx
         ):
             problems.append(Problem("min_per_tx", "minimum per transaction is above the maximum"))
@@ -217,6 +223,10 @@ class PercentTier:
     rate: Decimal = attrs.field(converter=decimal_field("rate"))  # type: ignore[misc]
     flat: Money | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # The flat fee is checked by GraduatedPercentage, which knows the currency.
+        raise_problems(converter_problems(self)[0], "percentage tier")
+
 
 def _percent_tiers(value: Iterable[PercentTier]) -> tuple[PercentTier, ...]:
     return tuple(value)
@@ -237,11 +247,21 @@ class GraduatedPercentage:
 
     def __attrs_post_init__(self) -> None:
         problems = []
+        currency: Currency | None = None
+        try:
+            currency = Currency(self.currency_code)
+        except MoneyError as error:
+            problems.append(Problem("currency_code", error.reason))
         if not self.tiers:
             problems.append(Problem("tiers", "need at least one tier"))
         previous: Decimal | None = ZERO
-        for i, tier in enumerate(self.tiers):
+        items: tuple[object, ...] = self.tiers
+        for i, item in enumerate(items):
             where = f"tiers[{i}]"
+            if not isinstance(item, PercentTier):
+                problems.append(Problem(where, f"expected a PercentTier, got {item!r}"))
+                continue
+            tier = item
             if previous is None:
                 problems.append(Problem(where, "follows an open-ended tier"))
             elif tier.lower != previous:
@@ -259,10 +279,10 @@ class GraduatedPercentage:
             flat: object = tier.flat
             if not isinstance(flat, Money | None):
                 problems.extend(money_problems((f"{where}.flat", flat)))
-            elif tier.flat is not None and tier.flat.currency != Currency(self.currency_code):
+            elif tier.flat is not None and currency is not None and tier.flat.currency != currency:
                 problems.append(Problem(f"{where}.flat", "currency differs from the charge's"))
             previous = tier.upper
-        if self.tiers and self.tiers[-1].upper is not None:
+        if self.tiers and getattr(self.tiers[-1], "upper", None) is not None:
             problems.append(
                 Problem(f"tiers[{len(self.tiers) - 1}].upper", "the last tier must be open-ended")
             )
@@ -273,16 +293,31 @@ class GraduatedPercentage:
         cls, rows: Iterable[Sequence[object]], currency: str | Currency = "USD"
     ) -> GraduatedPercentage:
         """From ``(up_to, rate[, flat])`` rows; rates as ``"10%"`` or ``Decimal("0.1")``."""
-        cur = Currency(currency)
-        tiers, lower = [], ZERO
+        problems: list[Problem] = []
+        cur: Currency | None = None
+        try:
+            cur = Currency(currency)
+        except MoneyError as error:
+            problems.append(Problem("currency", error.reason))
+        tiers: list[PercentTier] = []
+        lower: Decimal | None = ZERO
         for i, row in enumerate(rows):
-            up_to, rate, *rest = row
-            upper = None if up_to in (None, "inf") else to_decimal(up_to, f"tiers[{i}].up_to")
-            flat = (
-                to_money(rest[0], cur, f"tiers[{i}].flat") if rest and rest[0] is not None else None
-            )
-            tiers.append(PercentTier(lower, upper, to_decimal(rate, f"tiers[{i}].rate"), flat))
-            lower = upper if upper is not None else lower
+            where = f"tiers[{i}]"
+            if isinstance(row, str) or not isinstance(row, Sequence) or not 2 <= len(row) <= 3:
+                problems.append(Problem(where, f"expected (up_to, rate[, flat]), got {row!r}"))
+                lower = None
+                continue
+            found = len(problems)
+            up_to, rate, flat = _percent_row(row, cur, where, problems)
+            if len(problems) == found and lower is not None:
+                tiers.append(PercentTier(lower, up_to, rate, flat))
+            if isinstance(up_to, Decimal):
+                lower = up_to
+            elif len(problems) > found:
+                lower = None  # unknown: the next band cannot be placed
+        if problems:
+            raise PricingError.from_problems(problems, what="graduated percentage tiers")
+        assert cur is not None
         return cls(tiers, cur)
 
     @property
@@ -317,6 +352,30 @@ class GraduatedPercentage:
         return total_of(self.explain(quantity), self.currency)
 
 
+def _percent_row(
+    row: Sequence[object], cur: Currency | None, where: str, problems: list[Problem]
+) -> tuple[Decimal | None, Decimal, Money | None]:
+    """The bound, rate and flat fee of one ``(up_to, rate[, flat])`` row, problems recorded."""
+    up_to: Decimal | None = None
+    rate = ZERO
+    flat: Money | None = None
+    try:
+        if row[0] not in (None, "inf"):
+            up_to = to_decimal(row[0], f"{where}.up_to")
+    except PricingError as error:
+        problems.extend(error.problems)
+    try:
+        rate = to_decimal(row[1], f"{where}.rate")
+    except PricingError as error:
+        problems.extend(error.problems)
+    try:
+        if len(row) > 2 and row[2] is not None:
+            flat = to_money(row[2], cur, f"{where}.flat")
+    except PricingError as error:
+        problems.extend(error.problems)
+    return up_to, rate, flat
+
+
 @attrs.frozen(slots=True)
 class GreaterOf:
     """The greater of ``minimum`` and what ``model`` charges."""
@@ -325,21 +384,21 @@ class GreaterOf:
     model: ChargeModel
 
     def __attrs_post_init__(self) -> None:
-        raise_problems(money_problems(("minimum", self.minimum)), "greater-of charge")
+        problems = money_problems(("minimum", self.minimum))
         model: object = self.model
+        minimum: object = self.minimum
         if not isinstance(model, ChargeModel):
-            raise PricingError(f"{model!r} is not a charge model", field="model")
-        problems = []
-        if self.minimum.currency != self.model.currency:
-            problems.append(
-                Problem(
-                    "minimum",
-                    f"{self.minimum.currency.code} differs from the "
-                    f"model's {self.model.currency.code}",
+            problems.append(Problem("model", f"{model!r} is not a charge model"))
+        if isinstance(minimum, Money):
+            if isinstance(model, ChargeModel) and minimum.currency != model.currency:
+                problems.append(
+                    Problem(
+                        "minimum",
+                        f"{minimum.currency.code} differs from the model's {model.currency.code}",
+                    )
                 )
-            )
-        if self.minimum.amount < 0:
-            problems.append(Problem("minimum", f"{self.minimum} is negative"))
+            if minimum.amount < 0:
+                problems.append(Problem("minimum", f"{minimum} is negative"))
         raise_problems(problems, "greater-of charge")
 
     @property

@@ -19,7 +19,7 @@ commitment for the period and an optional credit schedule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, TypeAlias
@@ -33,19 +33,22 @@ from sla.pricing._common import (
     ZERO,
     Number,
     Step,
+    converter_problems,
+    currency_field,
     decimal_field,
     fmt,
+    items,
     money_problems,
-    money_rounding,
     pct,
     raise_problems,
+    rounding_field,
     share_field,
     to_decimal,
     to_share,
 )
 from sla.pricing._credits import CreditSchedule
 from sla.pricing._models import ChargeModel
-from sla.pricing._periods import ProrationUnit
+from sla.pricing._periods import ProrationUnit, _zone
 
 __all__ = ["Charge", "Discount", "LineKind", "Plan", "RawLine"]
 
@@ -63,23 +66,28 @@ class Discount:
     label: str = ""
 
     def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        value: object = self.value
         if self.kind == "amount":
-            if not isinstance(self.value, Money) or self.value.amount < 0:
-                raise PricingError("an amount discount needs non-negative Money", field="value")
+            if not isinstance(value, Money):
+                problems.extend(money_problems(("value", value)))
+            elif value.amount < 0:
+                problems.append(Problem("value", f"an amount discount of {value} is negative"))
         elif self.kind in ("units", "percent"):
-            if not isinstance(self.value, Decimal) or self.value < 0:
-                raise PricingError(
-                    f"a {self.kind} discount needs a non-negative number", field="value"
-                )
-            if self.kind == "percent" and self.value > 1:
-                raise PricingError("a percent discount above 100 %", field="value")
+            problems.extend(_number_problems(self.kind, value))
         else:
-            raise PricingError(f"unknown discount kind {self.kind!r}", field="kind")
+            problems.append(
+                Problem("kind", f"unknown discount kind {self.kind!r} (units, amount or percent)")
+            )
+        label: object = self.label
+        if not isinstance(label, str):
+            problems.append(Problem("label", f"expected text, got {label!r}"))
+        raise_problems(problems, "discount")
 
     @classmethod
     def units(cls, units: Number, label: str = "") -> Discount:
         """``units`` free units taken off the quantity."""
-        return cls("units", to_decimal(units, "value"), label)
+        return cls("units", _lenient(to_decimal, units), label)
 
     @classmethod
     def amount(cls, amount: Money, label: str = "") -> Discount:
@@ -89,7 +97,30 @@ class Discount:
     @classmethod
     def percent(cls, share: Number, label: str = "") -> Discount:
         """A share off the charge: ``Discount.percent("10%")``."""
-        return cls("percent", to_share(share, "value"), label)
+        return cls("percent", _lenient(to_share, share), label)
+
+
+def _lenient(convert: Callable[[object, str], Decimal], value: object) -> Decimal:
+    # A value that does not convert is kept; Discount's own check reports it with the rest.
+    try:
+        return convert(value, "value")
+    except PricingError:
+        return value  # type: ignore[return-value]
+
+
+def _number_problems(kind: str, value: object) -> list[Problem]:
+    """Why ``value`` is not a valid units or percent discount (no problem: ``[]``)."""
+    convert = to_share if kind == "percent" else to_decimal
+    try:
+        number = convert(value, "value")
+    except PricingError as error:
+        return list(error.problems)
+    if not isinstance(value, Decimal):
+        helper = f"Discount.{kind}({value!r})"
+        return [Problem("value", f"a {kind} discount needs a Decimal; use {helper}")]
+    if kind == "percent" and number > 1:
+        return [Problem("value", "a percent discount above 100 %")]
+    return []
 
 
 @attrs.frozen(slots=True)
@@ -105,7 +136,8 @@ class RawLine:
 
 
 def _discounts(value: Iterable[Discount]) -> tuple[Discount, ...]:
-    return tuple(value)
+    result: tuple[Discount, ...] = items(value)
+    return result
 
 
 @attrs.frozen(slots=True)
@@ -131,34 +163,48 @@ class Charge:
 
     def problems(self, currency: Currency | None = None) -> list[Problem]:
         """Every problem with this charge (currency mixes checked against ``currency``)."""
-        cur = currency or self.model.currency
-        found = []
+        found, _ = converter_problems(self)
         model: object = self.model
+        cur = currency
+        if not isinstance(self.name, str) or not self.name:
+            found.append(Problem("name", f"a charge needs a non-empty name, got {self.name!r}"))
         if not isinstance(model, ChargeModel):
-            return [Problem("model", f"{model!r} is not a charge model")]
-        if self.model.currency != cur:
-            found.append(
-                Problem("model", f"priced in {self.model.currency.code}, the plan is in {cur.code}")
-            )
-        found.extend(
-            money_problems(("minimum", self.minimum), ("maximum", self.maximum), optional=True)
-        )
+            found.append(Problem("model", f"{model!r} is not a charge model"))
+        else:
+            cur = cur or model.currency
+            if model.currency != cur:
+                found.append(
+                    Problem("model", f"priced in {model.currency.code}, the plan is in {cur.code}")
+                )
+        if self.metric is not None and (not isinstance(self.metric, str) or not self.metric):
+            found.append(Problem("metric", f"expected a metric name or None, got {self.metric!r}"))
+        for name in ("recurring",):
+            if not isinstance(getattr(self, name), bool):
+                found.append(Problem(name, f"expected True or False, got {self.recurring!r}"))
+        money = money_problems(("minimum", self.minimum), ("maximum", self.maximum), optional=True)
+        found.extend(money)
         for name in ("minimum", "maximum"):
             value = getattr(self, name)
             if not isinstance(value, Money):
                 continue
-            if value.currency != cur:
+            if cur is not None and value.currency != cur:
                 found.append(Problem(name, f"{value.currency.code} mixed with {cur.code}"))
-            elif value is not None and value.amount < 0:
+            elif value.amount < 0:
                 found.append(Problem(name, f"{value} is negative"))
-        for i, d in enumerate(self.discounts):
-            if isinstance(d.value, Money) and d.value.currency != cur:
+        discounts: object = self.discounts
+        if not isinstance(discounts, tuple):
+            found.append(Problem("discounts", f"expected a list of Discount, got {discounts!r}"))
+            discounts = ()
+        for i, d in enumerate(discounts):
+            if not isinstance(d, Discount):
+                found.append(Problem(f"discounts[{i}]", f"expected a Discount, got {d!r}"))
+            elif isinstance(d.value, Money) and cur is not None and d.value.currency != cur:
                 found.append(
                     Problem(f"discounts[{i}]", f"{d.value.currency.code} mixed with {cur.code}")
                 )
         if (
-            self.minimum is not None
-            and self.maximum is not None
+            isinstance(self.minimum, Money)
+            and isinstance(self.maximum, Money)
             and not found
             and self.minimum > self.maximum
         ):
@@ -228,7 +274,8 @@ class Charge:
 
 
 def _charges(value: Iterable[Charge]) -> tuple[Charge, ...]:
-    return tuple(value)
+    result: tuple[Charge, ...] = items(value)
+    return result
 
 
 @attrs.frozen(slots=True)
@@ -243,11 +290,11 @@ class Plan:
     """
 
     name: str
-    currency: Currency = attrs.field(converter=Currency)
+    currency: Currency = attrs.field(converter=currency_field())  # type: ignore[misc]
     charges: tuple[Charge, ...] = attrs.field(converter=_charges)
     service_class: str | None = None
     commitment: Money | None = None
-    rounding: str = attrs.field(default="ROUND_HALF_EVEN", converter=money_rounding)
+    rounding: str = attrs.field(default="ROUND_HALF_EVEN", converter=rounding_field())  # type: ignore[misc]
     tax_rate: Decimal = attrs.field(default=ZERO, converter=share_field("tax_rate"))  # type: ignore[misc]
     tax_label: str = "tax"
     credits: CreditSchedule | None = None
@@ -256,10 +303,16 @@ class Plan:
     proration: ProrationUnit = "day"
 
     def __attrs_post_init__(self) -> None:
-        problems = []
+        problems, bad = converter_problems(self)
+        cur = None if "currency" in bad else self.currency
+        if not isinstance(self.name, str) or not self.name:
+            problems.append(Problem("name", f"a plan needs a non-empty name, got {self.name!r}"))
         names = set()
-        items: tuple[object, ...] = self.charges
-        for i, charge in enumerate(items):
+        charges: object = self.charges
+        if not isinstance(charges, tuple):
+            problems.append(Problem("charges", f"expected a list of Charge, got {charges!r}"))
+            charges = ()
+        for i, charge in enumerate(charges):
             if not isinstance(charge, Charge):
                 problems.append(Problem(f"charges[{i}]", f"expected a Charge, got {charge!r}"))
                 continue
@@ -268,12 +321,12 @@ class Plan:
             names.add(charge.name)
             problems.extend(
                 Problem(f"charges[{i}].{p.field}", p.reason, p.severity)
-                for p in charge.problems(self.currency)
+                for p in charge.problems(cur)
             )
         problems.extend(money_problems(("commitment", self.commitment), optional=True))
         if not isinstance(self.commitment, Money):
             pass
-        elif self.commitment.currency != self.currency:
+        elif cur is not None and self.commitment.currency != cur:
             problems.append(
                 Problem(
                     "commitment", f"{self.commitment.currency.code} mixed with {self.currency.code}"
@@ -283,15 +336,21 @@ class Plan:
             problems.append(Problem("commitment", "is negative"))
         if self.proration not in ("day", "second"):
             problems.append(Problem("proration", f"'day' or 'second', not {self.proration!r}"))
-        if (
+        problems.extend(_plan_option_problems(self))
+        credits: object = self.credits
+        if credits is not None and not isinstance(credits, CreditSchedule):
+            problems.append(Problem("credits", f"expected a CreditSchedule, got {credits!r}"))
+        elif (
             self.credits is not None
+            and cur is not None
             and self.credits.minimum_credit is not None
             and (self.credits.minimum_credit.currency != self.currency)
         ):
             problems.append(Problem("credits.minimum_credit", "currency differs from the plan's"))
-        for i, rule in enumerate(self.credits.rules if self.credits else ()):
+        rules = self.credits.rules if isinstance(self.credits, CreditSchedule) else ()
+        for i, rule in enumerate(rules):
             amount = getattr(rule, "amount", None)
-            if isinstance(amount, Money) and amount.currency != self.currency:
+            if isinstance(amount, Money) and cur is not None and amount.currency != cur:
                 problems.append(
                     Problem(f"credits.rules[{i}].amount", "currency differs from the plan's")
                 )
@@ -338,3 +397,32 @@ class Plan:
                     )
                 )
         return out
+
+
+def _plan_option_problems(plan: Plan) -> list[Problem]:
+    """Problems of a plan's plain options: zone, labels and switches."""
+    found = []
+    try:
+        zone_problem = None
+        _zone(plan.zone)
+    except PricingError as error:
+        zone_problem = error.reason
+    except TypeError:
+        zone_problem = f"expected an IANA zone name, got {plan.zone!r}"
+    if zone_problem:
+        found.append(Problem("zone", zone_problem))
+    for name in ("service_class",):
+        value = getattr(plan, name)
+        if value is not None and not isinstance(value, str):
+            found.append(Problem(name, f"expected text or None, got {value!r}"))
+    label: object = plan.tax_label
+    before_tax: object = plan.credits_before_tax
+    if not isinstance(label, str):
+        found.append(Problem("tax_label", f"expected text, got {label!r}"))
+    if not isinstance(before_tax, bool):
+        found.append(
+            Problem(
+                "credits_before_tax", f"expected True or False, got {plan.credits_before_tax!r}"
+            )
+        )
+    return found
