@@ -49,12 +49,15 @@ class Calendar:
     name: str | None = None
     _engine: Engine = attrs.field(init=False, eq=False, hash=False)
     _always: bool = attrs.field(init=False, eq=False, hash=False)
+    # One-version calendars handed out by version()/as_of(), so each compiles its timeline once.
+    _single: dict[int, Calendar] = attrs.field(init=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.versions:
             raise CalendarError("a calendar needs at least one version", field="versions")
         object.__setattr__(self, "_engine", Engine(self.versions))
         object.__setattr__(self, "_always", all(v.rules.always_open for v in self.versions))
+        object.__setattr__(self, "_single", {})
 
     # -- construction ----------------------------------------------------------------------
 
@@ -210,6 +213,68 @@ class Calendar:
     def version_at(self, t: datetime | int) -> str:
         """The label of the version in force at ``t`` (clocks report it)."""
         return self.versions[self.version_index_at(t)].label
+
+    def version(self, key: int | str) -> Calendar:
+        """Version ``key`` alone, in force for all time: a one-version calendar.
+
+        ``key`` is an index into :attr:`versions` (negative counts from the end) or
+        a version's label. The version keeps its label and the calendar its name,
+        so clocks still report which hours they counted on. A calendar with a
+        single version returns itself; other results are cached on this calendar
+        and share one compiled timeline between calls.
+
+        >>> old = Calendar.weekly({"mon-fri": "09:00-17:00"}, tz="UTC")
+        >>> new = Calendar.weekly({"mon-fri": "08:00-18:00"}, tz="UTC")
+        >>> cal = old.changed_from(datetime.fromisoformat("2025-06-01T00:00Z"), new, label="summer")
+        >>> cal.version("summer").describe()
+        'Mon-Fri 08:00-18:00 (UTC)'
+
+        :raises CalendarError: for an index out of range, or a label that names no
+            version or several.
+        """
+        count = len(self.versions)
+        if isinstance(key, str):
+            found = [i for i, v in enumerate(self.versions) if v.label == key]
+            labels = ", ".join(repr(v.label) for v in self.versions)
+            if not found:
+                raise CalendarError(
+                    f"no version labelled {key!r} (versions: {labels})", field="version"
+                )
+            if len(found) > 1:
+                raise CalendarError(
+                    f"{len(found)} versions are labelled {key!r}; pick one by index",
+                    field="version",
+                )
+            index = found[0]
+        elif isinstance(key, int) and not isinstance(key, bool):
+            if not -count <= key < count:
+                raise CalendarError(
+                    f"version index {key} is out of range for {count} version(s)", field="version"
+                )
+            index = key % count
+        else:
+            raise CalendarError(
+                f"expected a version index or label, got {type(key).__name__}", field="version"
+            )
+        if count == 1:
+            return self
+        single = self._single.get(index)
+        if single is None:
+            only = attrs.evolve(self.versions[index], effective_from=None)
+            single = self._single.setdefault(index, Calendar((only,), self.name))
+        return single
+
+    def as_of(self, t: datetime | int) -> Calendar:
+        """The hours in force at ``t`` (aware datetime or epoch second), for all time.
+
+        This is retroactive recomputation: ``cal.as_of(now)`` counts a whole cycle,
+        including time before the hours changed, on today's hours, where ``cal``
+        itself counts each period on its own version. Same as
+        ``cal.version(cal.version_index_at(t))``.
+
+        :raises CalendarError: for a naive datetime.
+        """
+        return self.version(self.version_index_at(t))
 
     def describe(self) -> str:
         """Human-readable hours, e.g. ``"Mon-Fri 09:00-17:00 (Europe/Berlin); closed ..."``."""

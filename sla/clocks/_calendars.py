@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sla.calendar import Calendar
 from sla.clocks._policy import ClockCalendar
 
 __all__ = ["ALWAYS", "CalendarTime", "calendar_version", "clock_calendar"]
@@ -47,34 +47,20 @@ ALWAYS = CalendarTime()
 def clock_calendar(cal: ClockCalendar | None, *, retroactive_at: int | None = None) -> Any:
     """The calendar a target counts on; with ``retroactive_at``, its version then, for all time.
 
-    Retroactive recomputation needs the calendar to offer ``retroactive(t)``
-    (the version in force at ``t`` applied to the whole timeline); a calendar
-    without versions is its own retroactive form.
+    An ``sla.calendar.Calendar`` gives that with :meth:`~sla.calendar.Calendar.as_of`
+    (cached on the calendar, so recomputation stays cheap). Another calendar
+    implementation can offer the same as a ``retroactive(t)`` method; one with
+    neither has no versions and is its own retroactive form.
     """
     if cal is None:
         return ALWAYS
     if retroactive_at is not None:
+        if isinstance(cal, Calendar):
+            return cal.as_of(retroactive_at)
         hook = getattr(cal, "retroactive", None)
         if hook is not None:
             return hook(retroactive_at)
-        versions = getattr(cal, "versions", ())
-        index_at = getattr(cal, "version_index_at", None)
-        if len(versions) > 1 and index_at is not None:
-            return _single_version(cal, index_at(retroactive_at))
     return cal
-
-
-# Calendars are compiled lazily and cached per version so recomputation stays cheap.
-_RETRO: dict[int, tuple[Any, dict[int, Any]]] = {}
-
-
-def _single_version(cal: Any, index: int) -> Any:
-    """``sla.calendar.Calendar`` with version ``index`` in force for all time."""
-    _, cache = _RETRO.setdefault(id(cal), (cal, {}))
-    if index not in cache:
-        version = attrs.evolve(cal.versions[index], effective_from=None)
-        cache[index] = type(cal)((version,), cal.name)
-    return cache[index]
 
 
 def calendar_version(cal: Any, t: int) -> str:

@@ -209,7 +209,12 @@ def _rotation_blocks(rotation: OnCallRotation, start: date) -> list[Block]:
             f"{hand}{windows}."
         )
     items.extend(
-        f"Override: {o.who} covers {_instant(o.start, rotation)} to {_instant(o.end, rotation)}"
+        (
+            f"Override: {o.who} covers {o.day.isoformat()} (the whole day, {rotation.tz})"
+            if o.day is not None
+            else f"Override: {o.who} covers {_instant(o.start, rotation)} to "
+            f"{_instant(o.end, rotation)}"
+        )
         + (f" ({o.reason})" if o.reason else "")
         for o in rotation.overrides
     )

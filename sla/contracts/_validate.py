@@ -95,7 +95,9 @@ def check(contract: Contract) -> tuple[Report, Resolved]:
     _check_calendars(contract, resolved, out)
     _check_routing(contract, resolved, out)
     _check_credits(contract, resolved, out)
-    return Report(tuple(out.problems)), resolved
+    # A tier extending another contract tier inherits its entries' field paths, so a
+    # problem written once in the parent would otherwise be listed once per child.
+    return Report(tuple(dict.fromkeys(out.problems))), resolved
 
 
 def _check_contract(contract: Contract, out: _Collector) -> None:

@@ -65,12 +65,19 @@ def contract_plan(contract: Any, tier: str) -> Plan:
 
 
 def _catalogue_code(spec: Any, tier: str) -> str | None:
-    if tier in CATALOGUE:
-        return tier
+    """The catalogue plan a tier starts from: its own code, or the end of its ``extends`` chain."""
     tiers = getattr(spec, "tiers", {}) or {}
-    found = tiers.get(tier)
-    parent = getattr(found, "extends", None)
-    return parent if parent in CATALOGUE else None
+    seen: set[str] = set()
+    current = tier
+    while current not in seen:
+        seen.add(current)
+        if current in CATALOGUE:
+            return current
+        parent = getattr(tiers.get(current), "extends", None)
+        if parent is None:
+            return None
+        current = parent
+    return None  # an extends cycle: contract validation reports it
 
 
 def attainments(records: Iterable[Any]) -> list[Attainment]:

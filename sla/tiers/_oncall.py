@@ -21,7 +21,15 @@ import attrs
 
 from sla._errors import TierError
 
-__all__ = ["OnCallRotation", "Override", "RotationLayer", "Shift", "Window", "to_epoch"]
+__all__ = [
+    "OnCallRotation",
+    "Override",
+    "RotationLayer",
+    "Shift",
+    "Window",
+    "local_day",
+    "to_epoch",
+]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -221,14 +229,28 @@ class RotationLayer:
         return {b for b in found if start < b < end}
 
 
+def local_day(tz: str, day: date) -> tuple[int, int]:
+    """Epoch seconds ``[start, end)`` of the whole local date ``day`` in zone ``tz``.
+
+    Midnight to midnight by the RFC 5545 rule, so the day lasts 23 or 25 hours
+    across a DST change (and starts at the first valid time if midnight is skipped).
+    """
+    ordinal = day.toordinal()
+    return _instant(tz, ordinal, 0), _instant(tz, ordinal, 1440)
+
+
 @attrs.frozen(slots=True)
 class Override:
-    """Someone else on call for ``[start, end)`` epoch seconds (a swap, a holiday cover)."""
+    """Someone else on call for ``[start, end)`` epoch seconds (a swap, a holiday cover).
+
+    ``day`` is the local date when the override was written as a whole day.
+    """
 
     start: int
     end: int
     who: str
     reason: str = ""
+    day: date | None = None
 
 
 @attrs.frozen(slots=True)

@@ -24,13 +24,14 @@ from pydantic import (
     model_validator,
 )
 
-from sla._errors import SLAError
+from sla._errors import SLAError, TierError
 from sla.tiers._escalation import EscalationLevel, EscalationPolicy, Recipient
 from sla.tiers._oncall import (
     OnCallRotation,
     Override,
     RotationLayer,
     Window,
+    local_day,
     parse_clock,
     parse_weekday,
     to_epoch,
@@ -49,6 +50,9 @@ from sla.tiers._values import (
     parse_duration,
     parse_fraction,
 )
+
+# The override field ``date`` would shadow the type inside its class.
+LocalDate = date
 
 __all__ = [
     "Duration",
@@ -273,22 +277,41 @@ def _handoff_parts(text: str) -> tuple[int | None, int]:
 
 
 class RotationOverrideSpec(_Spec):
-    """Someone covering a stretch instead of the layers: a swap or a holiday."""
+    """Someone covering a stretch instead of the layers: a swap or a holiday.
 
-    start: AwareDatetime
-    end: AwareDatetime
+    Write the stretch as ``start`` and ``end`` (aware instants, ``[start, end)``) or
+    as ``date``: that whole local day in the rotation's zone, midnight to midnight
+    (23 or 25 hours on a DST change).
+    """
+
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    date: LocalDate | None = None
     who: str
     reason: str = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> RotationOverrideSpec:
+        if self.date is not None:
+            if self.start is not None or self.end is not None:
+                raise ValueError("give either date or start and end, not both")
+            return self
+        if self.start is None or self.end is None:
+            missing = " and ".join(k for k in ("start", "end") if getattr(self, k) is None)
+            raise ValueError(f"an override needs start and end, or date (missing {missing})")
         if self.end <= self.start:
             raise ValueError("an override must end after it starts")
         return self
 
-    def build(self) -> Override:
-        """The core :class:`Override`."""
-        return Override(to_epoch(self.start), to_epoch(self.end), self.who, self.reason)
+    def build(self, tz: str) -> Override:
+        """The core :class:`Override` (``tz``: the rotation's zone, which places ``date``)."""
+        if self.date is not None:
+            start, end = local_day(tz, self.date)
+            return Override(start, end, self.who, self.reason, self.date)
+        start_at, end_at = self.start, self.end
+        if start_at is None or end_at is None:  # only if built without validation
+            raise TierError("an override needs start and end, or date", field="start")
+        return Override(to_epoch(start_at), to_epoch(end_at), self.who, self.reason)
 
 
 class RotationSpec(_Spec):
@@ -304,7 +327,7 @@ class RotationSpec(_Spec):
             name,
             self.tz,
             tuple(layer.build(self.tz, i) for i, layer in enumerate(self.layers)),
-            tuple(o.build() for o in self.overrides),
+            tuple(o.build(self.tz) for o in self.overrides),
         )
 
 

@@ -152,7 +152,9 @@ def contracts(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         data["routing"]["fallback"] = draw(st.sampled_from(codes))
     if draw(st.booleans()):
-        data["rotations"] = {"oncall": draw(rotations()).model_dump(mode="json")}
+        data["rotations"] = {
+            "oncall": draw(rotations()).model_dump(mode="json", exclude_unset=True)
+        }
     if draw(st.booleans()):
         data["credits"] = [
             {

@@ -59,6 +59,15 @@ def test_render_lists_targets_escalation_on_call_and_credits() -> None:
     assert "| P | speed of answer (per week) | 95% | 10% |" in text
 
 
+def test_render_names_a_whole_day_override_by_its_date() -> None:
+    data = load(EXAMPLES / "custom_tier.yaml").model_dump(mode="json", exclude_unset=True)
+    rotation = next(iter(data["rotations"].values()))
+    rotation["overrides"] = [{"date": "2025-12-31", "who": "petra", "reason": "new year"}]
+    text = render(load(data))
+    zone = rotation["tz"]
+    assert f"Override: petra covers 2025-12-31 (the whole day, {zone}) (new year)" in text
+
+
 def test_diff_reports_what_changed_for_a_redline() -> None:
     old = load(EXAMPLES / "tier_a.yaml")
     data = old.model_dump(mode="json", exclude_unset=True)

@@ -64,7 +64,7 @@ def test_missing_calendar_falls_back_to_the_catalogue_with_a_warning() -> None:
 def test_unknown_base_calendar_and_customer_zone() -> None:
     report = validate(
         base(
-            tiers={"C": {"extends": "Z"}, "D": {"extends": "C", "coverage": "nights"}},
+            tiers={"C": {"extends": "Z"}, "D": {"extends": "B", "coverage": "nights"}},
             timezone="customer",
             routing={"rules": [{"tier": "D"}]},
         )

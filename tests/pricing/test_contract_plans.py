@@ -75,3 +75,11 @@ def test_attainments_keep_every_figure() -> None:
     assert (converted.met, converted.total, converted.breaches) == (90, 100, 10)
     assert converted.tier == "B"
     assert Decimal(str(float(converted.attained))) == Decimal("0.9")
+
+
+def test_a_tier_two_levels_below_a_catalogue_tier_prices_from_that_catalogue_plan() -> None:
+    data = load(EXAMPLES / "tier_a.yaml").model_dump(mode="json", exclude_unset=True)
+    data["tiers"]["A1"] = {"extends": "A"}
+    data["tiers"]["A2"] = {"extends": "A1"}
+    plan = contract_plan(load(data), "A2")
+    assert plan.charge("monthly fee").model.charge(1) == Money("32000.00", "USD")

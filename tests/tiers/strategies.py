@@ -49,6 +49,10 @@ def rotations(draw: st.DrawFn) -> RotationSpec:
         )
     overrides = []
     for k in range(draw(st.integers(0, 2))):
+        if draw(st.booleans()):
+            day = date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 364)))
+            overrides.append({"date": day, "who": f"o{k}", "reason": "holiday"})
+            continue
         start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(
             minutes=15 * draw(st.integers(0, 20_000))
         )

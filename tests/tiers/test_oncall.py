@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sla import TierError
 from sla.tiers import OnCallRotation, RotationSpec, Window
 
-from .strategies import instants, rotations
+from .strategies import ZONES, instants, rotations
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = UTC
@@ -119,6 +119,110 @@ def test_an_override_wins_over_the_layer_below() -> None:
         ("carol", "override: swap"),
         ("bob", "weekends"),
     ]
+
+
+def test_a_whole_day_override_covers_the_23_hour_spring_forward_day() -> None:
+    # Europe/Berlin springs forward on Sun 2025-03-30 (02:00 -> 03:00): the local day runs
+    # from 00:00 +01:00 to 00:00 +02:00, 23 hours, and the override covers exactly that.
+    rotation = weekend_rotation([{"date": "2025-03-30", "who": "petra", "reason": "holiday"}])
+    assert rotation.on_call(at("2025-03-29T23:59:59+01:00")) == "bob"
+    assert rotation.on_call(at("2025-03-30T00:00:00+01:00")) == "petra"
+    assert rotation.on_call(at("2025-03-30T23:59:59+02:00")) == "petra"
+    assert rotation.on_call(at("2025-03-31T00:00:00+02:00")) == "bob"
+    shifts = rotation.shifts(at("2025-03-28T00:00Z"), at("2025-04-01T00:00Z"))
+    (cover,) = [s for s in shifts if s.who == "petra"]
+    assert (cover.start.isoformat(), cover.end.isoformat(), cover.source) == (
+        "2025-03-30T00:00:00+01:00",
+        "2025-03-31T00:00:00+02:00",
+        "override: holiday",
+    )
+    assert cover.end.timestamp() - cover.start.timestamp() == 23 * 3600
+
+
+def test_a_whole_day_override_covers_the_25_hour_fall_back_day() -> None:
+    # Europe/Berlin falls back on Sun 2025-10-26 (03:00 -> 02:00): a 25-hour local day.
+    rotation = weekend_rotation([{"date": "2025-10-26", "who": "petra"}])
+    day = rotation.overrides[0]
+    assert day.start == int(at("2025-10-26T00:00:00+02:00").timestamp())
+    assert day.end == int(at("2025-10-27T00:00:00+01:00").timestamp())
+    assert day.end - day.start == 25 * 3600
+    # Both 02:30s of the doubled hour belong to the override.
+    assert rotation.on_call(at("2025-10-26T02:30:00+02:00")) == "petra"
+    assert rotation.on_call(at("2025-10-26T02:30:00+01:00")) == "petra"
+    assert rotation.on_call(at("2025-10-27T00:00:00+01:00")) == "bob"
+
+
+def test_a_whole_day_is_the_day_in_the_rotations_zone() -> None:
+    spec = RotationSpec.model_validate(
+        {
+            "tz": "America/New_York",
+            "layers": [{"participants": ["ann"], "start": "2025-01-01", "every": "day"}],
+            "overrides": [{"date": date(2025, 12, 25), "who": "petra"}],
+        }
+    )
+    rotation = spec.build("ny")
+    # Christmas Day in New York is 05:00Z on the 25th to 05:00Z on the 26th.
+    assert rotation.on_call(at("2025-12-25T04:59:59Z")) == "ann"
+    assert rotation.on_call(at("2025-12-25T05:00:00Z")) == "petra"
+    assert rotation.on_call(at("2025-12-26T04:59:59Z")) == "petra"
+    assert rotation.on_call(at("2025-12-26T05:00:00Z")) == "ann"
+    # Written as a date, dumped as a date.
+    assert spec.model_dump(mode="json", exclude_unset=True)["overrides"] == [
+        {"date": "2025-12-25", "who": "petra"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("override", "reason"),
+    [
+        ({"date": "2025-12-25", "start": "2025-12-25T00:00Z", "who": "x"}, "not both"),
+        ({"start": "2025-12-25T00:00Z", "who": "x"}, "missing end"),
+        ({"who": "x"}, "missing start and end"),
+        ({"date": "2025-02-30", "who": "x"}, "date"),
+    ],
+)
+def test_an_override_needs_exactly_one_way_of_saying_when(
+    override: dict[str, object], reason: str
+) -> None:
+    with pytest.raises(ValueError, match=reason):
+        RotationSpec.model_validate(
+            {
+                "tz": "UTC",
+                "layers": [{"participants": ["ann"], "start": "2025-01-01"}],
+                "overrides": [override],
+            }
+        )
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(ZONES), st.dates(date(2000, 1, 1), date(2037, 12, 31)))
+def test_a_whole_day_override_is_exactly_that_local_day(zone: str, day: date) -> None:
+    rotation = RotationSpec.model_validate(
+        {
+            "tz": zone,
+            "layers": [{"participants": ["ann"], "start": "2000-01-01", "every": "day"}],
+            "overrides": [{"date": day, "who": "petra"}],
+        }
+    ).build("r")
+    (cover,) = [
+        s
+        for s in rotation.shifts(
+            datetime.combine(day - timedelta(days=2), time(), UTC),
+            datetime.combine(day + timedelta(days=2), time(), UTC),
+        )
+        if s.who == "petra"
+    ]
+    # The override starts and ends on local midnights (or the first instant after a
+    # skipped midnight) of that date and the next, in the rotation's zone.
+    assert cover.start.date() == day
+    assert cover.end.date() == day + timedelta(days=1)
+    for edge in (cover.start, cover.end):
+        local = edge.astimezone(ZoneInfo(zone))
+        assert local.time() < time(1, 0)
+        before = (edge - timedelta(seconds=1)).astimezone(ZoneInfo(zone))
+        assert before.date() == local.date() - timedelta(days=1)
+    hours = (cover.end.timestamp() - cover.start.timestamp()) / 3600
+    assert 22 <= hours <= 26
 
 
 def test_a_higher_layer_wins_over_a_lower_one() -> None:
