@@ -82,7 +82,7 @@ class Attainment:
 def compliance(
     cycles: Any,
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
@@ -93,7 +93,9 @@ def compliance(
     ``cycles`` is the table :func:`~sla.clocks.evaluate_table` returns (pandas,
     polars or Arrow) or an iterable of :class:`CycleResult` / :class:`Evaluation`.
     Groups are any of ``tier, channel, metric, priority, period`` (periods of
-    the cycle start in zone ``tz``), rows sorted by group. Columns: counts
+    the cycle start in zone ``tz``; by default each cycle's own ``tz``, the
+    zone of its contract, so that periods are never cut in UTC by accident),
+    rows sorted by group. Columns: counts
     ``total, met, breached, active`` (running or paused), ``cancelled,
     abandoned``; ``attained`` (exact met / finished) and, where a
     :class:`ServiceLevelTarget` applies to the group's metric and tier,
@@ -114,7 +116,7 @@ def compliance(
 def attainment(
     cycles: Any,
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
     period: Period = "month",
     targets: Sequence[ServiceLevelTarget] = (),
 ) -> list[Attainment]:

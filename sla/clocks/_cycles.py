@@ -39,6 +39,7 @@ class Cycle:
         "history",
         "index",
         "metric",
+        "missed",
         "moves",
         "outcome",
         "priority",
@@ -68,6 +69,7 @@ class Cycle:
         self.done: int | None = None  # total resolution: solved, may reopen
         self.retro_at: int | None = None
         self.history: list[Notification] | None = None  # fired before a fresh restart
+        self.missed: int | None = None  # deadline already breached before a fresh restart
         self.moves: list[Move] = [new(Move, (at, why, "start"))]
         self.priority = priority
 
@@ -171,6 +173,11 @@ def finish(
             status = "paused"
         else:
             status = "active"
+    own = status
+    missed = c.missed
+    if missed is not None and status in ("met", "active", "paused"):
+        # A deadline missed before a fresh restart stays missed: the breach happened.
+        status = "breached"
     history = c.history
     notes: list[Notification] = [] if history is None else list(history)
     retro_at = c.retro_at
@@ -181,7 +188,7 @@ def finish(
         if at is None:
             continue
         if kind == "breach":
-            fired = status == "breached"
+            fired = own == "breached"
         elif finished is None:
             fired = at <= as_of
         else:
@@ -219,7 +226,7 @@ def finish(
             start,
             due,
             finished,
-            due if status == "breached" else None,
+            (due if missed is None else missed) if status == "breached" else None,
             total,
             used,
             total - used if used < total else 0,

@@ -130,6 +130,8 @@ class Tracker:
     # -- feeding events -------------------------------------------------
     def apply(self, event: Event) -> None:
         """Apply one event; a late event makes the tracker replay its log in order."""
+        if not isinstance(event, Event):
+            raise ClockError(f"expected an Event, got {type(event).__name__}", field="event")
         key = sort_key(event)
         if self._last is not None and key < self._last:
             self._log.append(event)
@@ -266,10 +268,12 @@ class Tracker:
                 old = cycle.rule.target.seconds
                 running = cycle.run_from is not None
                 if mode == "fresh":
-                    fired = finish(self, cycle, at).notifications
+                    before = finish(self, cycle, at)
+                    if before.status == "breached" and cycle.missed is None:
+                        cycle.missed = before.breach_at
                     if cycle.history is None:
                         cycle.history = []
-                    cycle.history.extend(n for n in fired if n.fired)
+                    cycle.history.extend(n for n in before.notifications if n.fired)
                     cycle.segs, cycle.used, cycle.clock_from = [], 0, at
                     cycle.run_from = at if running else None
                 else:
@@ -398,7 +402,9 @@ def _canonical(events: Iterable[Event]) -> list[Event]:
     listed = list(events)
     key = sort_key
     previous = None
-    for event in listed:
+    for i, event in enumerate(listed):
+        if not isinstance(event, Event):
+            raise ClockError(f"expected an Event, got {type(event).__name__}", field=f"events[{i}]")
         if previous is not None:
             at, before = event.at, previous.at
             # Equal keys mean equal events, so keeping their order is what sorting gives.

@@ -98,7 +98,7 @@ def _seconds(value: int | datetime) -> int:
 
 
 def _check_kind(instance: Event, attribute: attrs.Attribute[str], value: str) -> None:
-    if value not in _KIND_SET:
+    if not isinstance(value, str) or value not in _KIND_SET:
         raise ClockError(
             f"unknown event kind {value!r}; expected one of {EVENT_KINDS}", field="kind"
         )

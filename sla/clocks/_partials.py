@@ -75,20 +75,25 @@ def _cycles_arrow(cycles: Any) -> Any:
     if isinstance(cycles, pa.RecordBatch):
         cycles = pa.Table.from_batches([cycles])
     if isinstance(cycles, pa.Table):
-        return cycles.select(list(_NEEDED))
+        return cycles.select(_wanted(cycles.column_names))
     module = type(cycles).__module__.split(".")[0]
     if module == "pandas":
-        return pa.Table.from_pandas(cycles[list(_NEEDED)], preserve_index=False)
+        return pa.Table.from_pandas(cycles[_wanted(cycles.columns)], preserve_index=False)
     if module == "polars":
-        return cycles.select(list(_NEEDED)).to_arrow()
-    columns: dict[str, list[Any]] = {name: [] for name in _NEEDED}
+        return cycles.select(_wanted(cycles.columns)).to_arrow()
+    columns: dict[str, list[Any]] = {name: [] for name in (*_NEEDED, "tz")}
     for item in cycles:
         found: Iterable[CycleResult] = item.cycles if isinstance(item, Evaluation) else (item,)
         for c in found:
-            for name in _NEEDED:
+            for name in columns:
                 columns[name].append(getattr(c, name))
     types = {"start": pa.int64(), "elapsed_seconds": pa.int64(), "calendar_seconds": pa.int64()}
     return pa.table({n: pa.array(v, types.get(n, pa.string())) for n, v in columns.items()})
+
+
+def _wanted(names: Iterable[str]) -> list[str]:
+    """The columns compliance reads, plus the cycles' own zone (``tz``) when the table has it."""
+    return [*_NEEDED, "tz"] if "tz" in set(names) else list(_NEEDED)
 
 
 def _codes(column: Any) -> tuple[Ints, list[Any]]:
@@ -147,19 +152,36 @@ def _combine(codes: Sequence[Ints], radices: Sequence[int]) -> tuple[Ints, Ints]
 # -- periods ----------------------------------------------------------------------------------
 
 
-def _period_codes(start: Ints, tz: str, period: str) -> tuple[Ints, list[Any]]:
+def _local_days(start: Ints, tz: str) -> Any:
+    """Local wall times (``datetime64[s]``) of epoch seconds ``start`` in zone ``tz``."""
+    import pandas as pd
+
+    try:
+        instants = pd.DatetimeIndex(start.astype("datetime64[s]")).tz_localize("UTC")
+        return instants.tz_convert(tz).tz_localize(None).to_numpy()
+    except Exception as error:  # unknown zone names raise several exception types
+        raise ClockError(f"unknown time zone {tz!r}", field="tz") from error
+
+
+def _period_codes(start: Ints, tz: str | Any, period: str) -> tuple[Ints, list[Any]]:
     """Period of each instant in zone ``tz``: dense codes and their labels, formatted once each.
 
-    Labels are those of ``strftime`` (``2025-06-30``, ``2025-W27``, ``2025-06``,
-    ``2025-Q2``, ``2025``); the local wall time comes from pandas' zone
-    conversion, the calendar arithmetic from numpy.
+    ``tz`` is one zone name, or ``(codes, zones)``: each row's own zone (a
+    ``None`` zone counts as UTC). Labels are those of ``strftime``
+    (``2025-06-30``, ``2025-W27``, ``2025-06``, ``2025-Q2``, ``2025``); the
+    local wall time comes from pandas' zone conversion, the calendar
+    arithmetic from numpy.
     """
     import datetime as dt
 
-    import pandas as pd
-
-    instants = pd.DatetimeIndex(start.astype("datetime64[s]")).tz_localize("UTC")
-    local = instants.tz_convert(tz).tz_localize(None).to_numpy()
+    if isinstance(tz, str):
+        local = _local_days(start, tz)
+    else:
+        zone_codes, zones = tz
+        local = np.empty(len(start), dtype="datetime64[s]")
+        for code in np.unique(zone_codes).tolist():
+            rows = zone_codes == code
+            local[rows] = _local_days(start[rows], zones[code] or "UTC")
     if period == "month" or period == "quarter":
         key = local.astype("datetime64[M]").astype(np.int64)
         if period == "quarter":
@@ -210,7 +232,7 @@ def _empty_partials(output: str) -> Any:
 def compliance_partials(
     cycles: Any,
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
     period: Period = "month",
     output: Literal["pandas", "arrow"] = "pandas",
 ) -> Any:
@@ -219,7 +241,8 @@ def compliance_partials(
     ``cycles`` is what :func:`~sla.clocks.compliance` accepts (a pandas, polars
     or Arrow cycle table, a record batch, or :class:`CycleResult` /
     :class:`Evaluation` objects). One row per fine group (tier, channel,
-    metric, priority, period in zone ``tz``) and measure: a status (``value``
+    metric, priority, period in zone ``tz``; by default each cycle's own ``tz``
+    column, the zone of its contract, UTC where a cycle has none) and measure: a status (``value``
     0, ``count`` cycles), or ``business`` / ``calendar`` response time
     ``value`` seconds of answered (met or breached) cycles, seen ``count``
     times. Columns :data:`PARTIAL_COLUMNS`; a pandas DataFrame (text as
@@ -234,7 +257,10 @@ def compliance_partials(
     if not table.num_rows:
         return _empty_partials(output)
     texts = [_codes(table.column(name)) for name in _TEXT]
-    period_codes, period_labels = _period_codes(_ints(table.column("start")), tz, period)
+    zone: Any = tz
+    if zone is None:
+        zone = _codes(table.column("tz")) if "tz" in table.column_names else "UTC"
+    period_codes, period_labels = _period_codes(_ints(table.column("start")), zone, period)
     groups = [*texts, (period_codes, period_labels)]
     fine, first = _combine([c for c, _ in groups], [len(v) for _, v in groups])
     member = [codes[first] for codes, _ in groups]

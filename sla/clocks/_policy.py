@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -83,6 +84,17 @@ def _fractions(values: Iterable[object]) -> tuple[Fraction, ...]:
 
 def _optional_fraction(value: object) -> Fraction | None:
     return None if value is None else _fraction(value)
+
+
+def _known_zone(name: object) -> bool:
+    """Whether ``name`` is an IANA zone name (results are shown and periods cut in it)."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
 
 
 @attrs.frozen(slots=True)
@@ -223,6 +235,8 @@ class ClockPolicy:
             found.append(Problem("on_change", "must be retroactive, fresh or keep"))
         if self.calendar_edits not in ("versioned", "retroactive"):
             found.append(Problem("calendar_edits", "must be versioned or retroactive"))
+        if self.tz is not None and not _known_zone(self.tz):
+            found.append(Problem("tz", f"unknown time zone {self.tz!r}"))
         if found:
             raise ClockError.from_problems(found, what=f"clock policy {self.policy_id!r}")
 

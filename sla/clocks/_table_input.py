@@ -28,7 +28,11 @@ def to_arrow(table: Any) -> tuple[Any, str]:
         return pa.Table.from_batches([table]), "arrow"
     module = type(table).__module__.split(".")[0]
     if module == "pandas":
-        return pa.Table.from_pandas(table, preserve_index=False), "pandas"
+        try:
+            return pa.Table.from_pandas(table, preserve_index=False), "pandas"
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            # Arrow names the column in the message ("Conversion failed for column public").
+            raise ClockError(f"cannot read the table: {error}", field="events") from error
     if module == "polars":
         return table.to_arrow(), "polars"
     raise ClockError(
@@ -44,6 +48,8 @@ def _seconds_column(column: Any) -> Ints:
         if kind.tz is None:
             raise ClockError("timestamps have no time zone; use aware timestamps", field="at")
         per_second = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[kind.unit]
+        if column.null_count:
+            raise ClockError("missing instants", field="at")
         raw = column.cast(pa.int64()).to_numpy()
         seconds: Ints = np.floor_divide(raw, per_second).astype(np.int64)
         return seconds
@@ -91,8 +97,19 @@ def optional_column(table: Any, name: str) -> tuple[Ints, list[Any]]:
 def _flags(table: Any, name: str, default: bool) -> npt.NDArray[np.bool_]:
     if name not in table.column_names:
         return np.full(table.num_rows, default)
-    column = table.column(name).fill_null(default)
-    return np.asarray(column.to_numpy(), dtype=np.bool_)
+    import pyarrow as pa
+
+    column = table.column(name)
+    kind = column.type
+    if pa.types.is_null(kind):
+        return np.full(table.num_rows, default)
+    if pa.types.is_integer(kind):  # 0 / 1, as SQL databases store booleans
+        numbers: Ints = np.asarray(column.fill_null(int(default)).to_numpy(), dtype=np.int64)
+        flags: npt.NDArray[np.bool_] = numbers != 0
+        return flags
+    if not pa.types.is_boolean(kind):
+        raise ClockError(f"expected booleans (or 0 / 1), got {kind}", field=name)
+    return np.asarray(column.fill_null(default).to_numpy(), dtype=np.bool_)
 
 
 def _lookup(values: list[Any], mapping: dict[str, int], field: str, null: int | None) -> Ints:
@@ -132,13 +149,18 @@ class EventTable:
             raise ClockError("a status event without a status", field="status")
         public = _flags(table, "public", True)
         by_bot = _flags(table, "by_bot", False)
+        value_codes, value_values = optional_column(table, "value")
+        changes = (kind == KIND_CODES["priority_change"]) | (kind == KIND_CODES["tier_change"])
+        if np.any(changes & (value_codes < 0)):
+            raise ClockError(
+                "a priority_change or tier_change event without the new value", field="value"
+            )
 
         keep = np.flatnonzero(at <= cut)
         at, contact, kind, status = at[keep], contact[keep], kind[keep], status[keep]
         public, by_bot = public[keep], by_bot[keep]
         # The engine's canonical order within a contact: second, kind, status, flags.
         # Value text breaks ties too: two priority changes in one second apply in that order.
-        value_codes, value_values = optional_column(table, "value")
         texts = ["" if v is None else str(v) for v in value_values]
         rank = np.empty(len(texts) + 1, dtype=np.int64)
         rank[np.argsort(np.array([*texts, ""], dtype=object), kind="stable")] = np.arange(

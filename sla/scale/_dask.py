@@ -62,7 +62,7 @@ def _evaluate_part(file: str, policy: Any, as_of: int, schema: Any) -> Any:
     return cycles_to_pandas(cycles.select(schema.names).cast(schema))
 
 
-def _partials_part(file: str, policy: Any, as_of: int, tz: str, period: Period) -> Any:
+def _partials_part(file: str, policy: Any, as_of: int, tz: str | None, period: Period) -> Any:
     cycles = _cycles_of(file, policy, as_of)
     return compliance_partials(cycles, tz=tz, period=period, output="arrow")
 
@@ -133,7 +133,7 @@ def compliance_dataset(
     *,
     as_of: Any,
     client: Any = None,
-    tz: str = "UTC",
+    tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),

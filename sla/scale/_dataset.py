@@ -165,7 +165,37 @@ def part_files(path: str | Path) -> list[Path]:
     if not root.is_dir():
         raise ClockError(f"no dataset at {root}", field="path")
     files = sorted(root.glob("part-*.parquet")) if (root / MARKER).exists() else []
-    files = files or sorted(p for p in root.rglob("*.parquet") if not p.name.startswith(("_", ".")))
+    if files:
+        return files  # written by write_dataset: partitioned by contact_id
+    files = sorted(p for p in root.rglob("*.parquet") if not p.name.startswith(("_", ".")))
     if not files:
         raise ClockError(f"no Parquet files in {root}", field="path")
+    _check_whole_contacts(files)
     return files
+
+
+def _check_whole_contacts(files: list[Path]) -> None:
+    """Refuse a foreign dataset whose contacts are split over files (say, partitioned by day).
+
+    Each file is evaluated on its own, so a contact cut in two would be evaluated
+    twice on half its events each: wrong cycles, silently. Only the ``contact_id``
+    column is read.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if len(files) < 2:
+        return
+    seen: dict[Any, Path] = {}
+    for file in files:
+        column = pq.read_table(file, columns=["contact_id"]).column("contact_id")
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        for contact in column.unique().to_pylist():
+            first = seen.setdefault(contact, file)
+            if first is not file:
+                raise ClockError(
+                    f"contact {contact!r} has events in both {first} and {file}; every "
+                    "contact's events must sit in one file: repartition with write_dataset",
+                    field="path",
+                )

@@ -95,7 +95,7 @@ def _partials_schema() -> Any:
     return pa.schema([*text, pa.field("value", pa.int64()), pa.field("count", pa.int64())])
 
 
-def arrow_partials(*, tz: str = "UTC", period: Period = "month") -> Batches:
+def arrow_partials(*, tz: str | None = None, period: Period = "month") -> Batches:
     """A function: cycle record batches -> compliance partials as record batches.
 
     Partials add up, so batches need no grouping; combine all of them with
@@ -132,7 +132,7 @@ def evaluate_spark(df: Any, policy: Any, as_of: Any, *, partitions: int | None =
 def compliance_spark(
     cycles: Any,
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),

@@ -141,6 +141,35 @@ def test_bad_tables_name_every_problem() -> None:
         )
 
 
+def test_bad_event_rows_raise_clock_errors_naming_the_field_not_tracebacks() -> None:
+    """What a CRM export really contains: a priority change whose new value was lost, a
+    null timestamp, ``public`` stored as text. Each is refused naming the column, as the
+    scalar ``Event`` does, instead of an IndexError, a garbage instant or an Arrow error;
+    0 / 1 integers (SQLite booleans) are read as booleans."""
+    policy = ClockPolicy([MetricTarget("first_response", 3600)])
+    t0 = at("2025-06-02 10:00")
+    base = {"contact_id": ["a", "a"], "at": [t0, t0 + 60], "kind": ["created", "agent_reply"]}
+    lost = {**base, "kind": ["created", "priority_change"]}
+    cases: list[tuple[dict[str, Any], str]] = [
+        (lost, "value"),
+        ({**lost, "kind": ["created", "tier_change"], "value": [None, None]}, "value"),
+        ({**base, "public": ["no", "no"]}, "public"),
+        ({**base, "by_bot": [0.0, 1.0]}, "by_bot"),
+    ]
+    for columns, field in cases:
+        for table in (pd.DataFrame(columns), pa.table(columns)):
+            with pytest.raises(ClockError) as info:
+                evaluate_table(table, policy, as_of=t0 + 120)
+            assert info.value.field == field
+    missing_instant = pa.array([t0 * 1000, None], pa.timestamp("ms", "UTC"))
+    with pytest.raises(ClockError) as info:
+        evaluate_table(pa.table({**base, "at": missing_instant}), policy, as_of=t0 + 120)
+    assert info.value.field == "at"
+    internal = pa.table({**base, "public": pa.array([1, 0], pa.int8())})
+    [row] = table_rows(evaluate_table(internal, policy, as_of=t0 + 120))
+    assert row["status"] == "active"  # the internal note (public = 0) answered nobody
+
+
 def test_schema_constant_documents_every_column() -> None:
     assert set(EVENT_TABLE_SCHEMA) == {
         "contact_id", "at", "kind", "channel", "priority", "tier", "status", "public", "by_bot",

@@ -284,3 +284,39 @@ def test_partials_are_counts_and_histograms_in_pandas_or_arrow() -> None:
 def test_compliance_refuses_an_unknown_period_even_without_cycles() -> None:
     with pytest.raises(ClockError, match="period"):
         compliance([], period="fortnight")  # type: ignore[arg-type]
+
+
+def test_compliance_without_tz_cuts_periods_in_each_contracts_zone_not_utc() -> None:
+    """A Berlin contract's call at 00:30 on July 1 belongs to July even when the caller
+    forgets ``tz=``: 22:30 UTC on June 30 is not the contract's month. Cycles carry their
+    zone, so the default reads it (tables, Arrow, scalar results and partials alike)."""
+    from sla.calendar import Calendar
+
+    office = Calendar.weekly({"daily": "00:00-24:00"}, tz="Europe/Berlin")
+    berlin = ClockPolicy([MetricTarget("speed_of_answer", 20, office)])
+    rows = calls([5], start="2025-07-01 00:30")
+    table = evaluate_table(pd.DataFrame(rows), berlin, as_of=at("2025-07-02 00:00"))
+    assert table.loc[0, "tz"] == "Europe/Berlin"
+    for cycles in (table, pa.Table.from_pandas(table)):
+        assert compliance(cycles, by=("period",))["period"].tolist() == ["2025-07"]
+        assert compliance(cycles, tz="UTC", by=("period",))["period"].tolist() == ["2025-06"]
+        assert [r.period for r in attainment(cycles)] == ["2025-07"]
+        assert compliance_partials(cycles)["period"].unique().tolist() == ["2025-07"]
+    contact = Contact("k0", channel="voice", tier="A")
+    events = [Event(r["at"], str(r["kind"])) for r in rows]
+    scalar = evaluate(contact, events, berlin, as_of=at("2025-07-02 00:00"))
+    assert compliance([scalar], by=("period",))["period"].tolist() == ["2025-07"]
+    # Contracts in different zones, each cut in its own: a Tokyo 08:30 call on July 1
+    # is June 30 23:30 UTC and still July for its contract.
+    tokyo = ClockPolicy([MetricTarget("speed_of_answer", 20)], tz="Asia/Tokyo")
+    t = int(pd.Timestamp("2025-07-01 08:30", tz="Asia/Tokyo").timestamp())
+    far = evaluate(Contact("t"), [Event(t, "call_offered"), Event(t + 5, "call_answered")], tokyo)
+    both = compliance([scalar, far], by=("period",))
+    assert both.set_index("period")["total"].to_dict() == {"2025-07": 2}
+
+
+def test_compliance_with_an_unknown_zone_names_the_tz_field() -> None:
+    cycles = evaluate_table(pd.DataFrame(calls([5])), VOICE, as_of=at("2025-07-02 00:00"))
+    with pytest.raises(ClockError) as caught:
+        compliance(cycles, tz="Mars/Olympus_Mons")
+    assert caught.value.field == "tz"

@@ -242,6 +242,35 @@ def test_fresh_change_counts_the_new_target_from_the_change() -> None:
     assert cycle.start == at(f"{MON} 09:00")
 
 
+def test_fresh_change_after_a_breach_keeps_the_breach() -> None:
+    """Normal-priority 2 h target missed at 11:00, priority lowered at 12:00 with
+    ``fresh``, solved at 13:00 well inside the new target: the breach already happened
+    (and was fired), so the cycle stays breached at 11:00 instead of turning into "met"."""
+    p = policy(
+        MetricTarget("first_resolution", 2 * H, W, priorities={"normal"}),
+        MetricTarget("first_resolution", 8 * H, W, priorities={"low"}),
+        on_change="fresh",
+    )
+    events = [
+        Event.created(at(f"{MON} 09:00")),
+        Event.priority_change(at(f"{MON} 12:00"), "low"),
+        Event.status_change(at(f"{MON} 13:00"), "solved"),
+    ]
+    cycle = evaluate(Contact("c"), events, p).cycle("first_resolution")
+    assert cycle.status == "breached"
+    assert cycle.breach_at == at(f"{MON} 11:00")
+    assert cycle.due == at(f"{TUE} 12:00")  # the new target, counted from the change
+    [breach] = [n for n in cycle.notifications if n.kind == "breach"]
+    assert (breach.at, breach.fired) == (at(f"{MON} 11:00"), True)
+    # Still running: breached already, and the new deadline is still announced.
+    running = evaluate(Contact("c"), events[:2], p, as_of=at(f"{MON} 14:00"))
+    assert running.cycle("first_resolution").status == "breached"
+    assert running.next_event_at() == at(f"{TUE} 12:00") + 1
+    # Changed before the deadline: nothing was missed, the fresh target alone decides.
+    early = [events[0], Event.priority_change(at(f"{MON} 10:00"), "low"), events[2]]
+    assert evaluate(Contact("c"), early, p).cycle("first_resolution").status == "met"
+
+
 def test_keep_leaves_running_cycles_on_their_old_target() -> None:
     cycle = changed("keep").cycle("first_resolution")  # type: ignore[attr-defined]
     assert cycle.due == at(f"{MON} 17:00")
@@ -401,8 +430,23 @@ def test_policy_validation_lists_every_problem() -> None:
     }
 
 
+def test_policy_with_an_unknown_zone_is_refused_naming_tz() -> None:
+    with pytest.raises(ClockError) as info:
+        ClockPolicy([MetricTarget("first_response", H)], tz="Europe/Atlantis")
+    assert [p.field for p in info.value.problems] == ["tz"]
+
+
 def test_bad_events_name_the_field() -> None:
     with pytest.raises(ClockError, match="kind"):
         Event(0, "smoke_signal")
+    with pytest.raises(ClockError, match="kind"):
+        Event(0, ["created"])  # type: ignore[arg-type]
+    p = policy(MetricTarget("first_response", H))
+    with pytest.raises(ClockError) as info:
+        evaluate(Contact("c"), [Event.created(0), (60, "agent_reply")], p)  # type: ignore[list-item]
+    assert info.value.field == "events[1]"
+    with pytest.raises(ClockError) as info:
+        Tracker(Contact("c"), p).apply({"at": 0, "kind": "created"})  # type: ignore[arg-type]
+    assert info.value.field == "event"
     with pytest.raises(ClockError, match="status"):
         Event(0, "status", status="sleeping")

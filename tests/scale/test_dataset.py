@@ -106,6 +106,32 @@ def test_missing_dataset_is_refused(tmp_path: Path) -> None:
         part_files(tmp_path / "nowhere")
 
 
+def test_a_foreign_dataset_split_by_day_is_refused_not_evaluated_in_halves(
+    tmp_path: Path,
+) -> None:
+    """A Hive-style dataset partitioned by day puts contact ``a``'s creation in one file
+    and its reply in the next: evaluated file by file it was a silent "breached" where the
+    single-process run says "met". It is refused, naming the contact and both files; a
+    foreign dataset whose contacts are whole is still accepted."""
+    created = pa.table({"contact_id": ["a", "b"], "at": [0, 0], "kind": ["created"] * 2})
+    reply = pa.table({"contact_id": ["a"], "at": [600], "kind": ["agent_reply"]})
+    for day, table in (("day=1", created), ("day=2", reply)):
+        (tmp_path / "split" / day).mkdir(parents=True)
+        pq.write_table(table, tmp_path / "split" / day / "x.parquet")
+    with pytest.raises(ClockError) as info:
+        part_files(tmp_path / "split")
+    assert info.value.field == "path"
+    assert "'a'" in str(info.value)
+    assert "day=1" in str(info.value)
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    pq.write_table(pa.concat_tables([created, reply]), whole / "one.parquet")
+    pq.write_table(
+        pa.table({"contact_id": ["c"], "at": [5], "kind": ["created"]}), whole / "two.parquet"
+    )
+    assert [f.name for f in part_files(whole)] == ["one.parquet", "two.parquet"]
+
+
 ids = st.one_of(
     st.lists(st.integers(-(2**62), 2**62), min_size=1, max_size=50),
     st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=50),
