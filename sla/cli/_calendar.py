@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from sla._errors import SLAError
 from sla.calendar import Calendar
 from sla.cli._app import app
 from sla.cli._common import UsageProblem, emit_json, parse_instant, print_mapping, read_data
@@ -15,7 +16,12 @@ calendar_app = typer.Typer(help="Business-hours arithmetic on a calendar.", no_a
 app.add_typer(calendar_app, name="calendar")
 
 CalendarFile = Annotated[
-    Path | None, typer.Option("--calendar", "-c", help="Calendar file (YAML, JSON or TOML).")
+    Path | None,
+    typer.Option(
+        "--calendar",
+        "-c",
+        help="Calendar file (YAML, JSON or TOML), or a contract: FILE or FILE#CALENDAR.",
+    ),
 ]
 Hours = Annotated[
     list[str] | None,
@@ -32,12 +38,21 @@ def _calendar(
     path: Path | None, hours: list[str] | None, tz: str, holidays: list[str] | None
 ) -> Calendar:
     if path is not None:
+        name, _, wanted = path.name.partition("#")
+        path = path.with_name(name)
         data = read_data(path)
         if isinstance(data, dict) and "calendar" in data and isinstance(data["calendar"], dict):
             data = data["calendar"]
+        if isinstance(data, dict) and isinstance(data.get("calendars"), dict):
+            data = _named(data["calendars"], wanted, path)
         if not isinstance(data, dict):
-            raise UsageProblem("expected a calendar mapping", field=str(path))
-        return Calendar.from_dict(data)
+            raise UsageProblem(
+                "expected a calendar (a mapping with tz and hours) or a contract", field=str(path)
+            )
+        try:
+            return Calendar.from_dict(data)
+        except SLAError as exc:
+            raise UsageProblem(str(exc), field=str(path)) from None
     if not hours:
         return Calendar.always(tz)
     weekly: dict[str, list[str]] = {}
@@ -49,6 +64,19 @@ def _calendar(
             )
         weekly.setdefault(days.strip(), []).extend(s.strip() for s in spans.split(",") if s.strip())
     return Calendar.weekly(weekly, tz=tz, holidays=list(holidays or ()))
+
+
+def _named(calendars: dict[str, object], wanted: str, path: Path) -> object:
+    """The calendar of a contract file: ``FILE`` with one calendar, else ``FILE#NAME``."""
+    names = ", ".join(calendars)
+    if not wanted and len(calendars) == 1:
+        return next(iter(calendars.values()))
+    if wanted in calendars:
+        return calendars[wanted]
+    hint = f"no calendar {wanted!r}" if wanted else "several calendars"
+    raise UsageProblem(
+        f"{hint} in this contract ({names}); pick one as --calendar FILE#NAME", field=str(path)
+    )
 
 
 def _duration(text: str) -> int:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from sla._errors import ClockError
 from sla.cli._app import app, console
 from sla.cli._common import UsageProblem, emit_json, parse_instant, print_table, require
+from sla.cli._events import events_problem, read_events
 
 clocks_app = typer.Typer(help="SLA clocks over contact events.", no_args_is_help=True)
 app.add_typer(clocks_app, name="clocks")
@@ -23,42 +25,6 @@ AsOf = Annotated[
 ]
 
 
-def read_events(path: Path) -> Any:
-    """An Arrow table of events in the clock event schema, by file suffix."""
-    require("pandas", "pyarrow", extra="frames")
-    import pyarrow as pa
-
-    if not path.exists():
-        raise UsageProblem("file not found", field=str(path))
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            return pq.read_table(path)
-        if suffix == ".csv":
-            import pyarrow.csv as pacsv
-
-            # Empty cells are missing values (the generator writes None as "").
-            return pacsv.read_csv(
-                path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True)
-            )
-        if suffix in (".jsonl", ".ndjson", ".json"):
-            import pyarrow.json as pajson
-
-            return pajson.read_json(path)
-        if suffix in (".arrow", ".feather"):
-            import pyarrow.feather as feather
-
-            return feather.read_table(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        message = " ".join(str(exc).split())
-        raise UsageProblem(f"cannot read events: {message}", field=str(path)) from None
-    raise UsageProblem(
-        f"unknown events format {suffix!r}; use .csv, .parquet, .jsonl or .arrow", field=str(path)
-    )
-
-
 def _policies(path: Path) -> tuple[Any, str]:
     from sla.cli._contracts import load_contract
     from sla.clocks import clock_policies
@@ -70,18 +36,24 @@ def _policies(path: Path) -> tuple[Any, str]:
     return policies, compiled.calendars[first.coverage].tz
 
 
-def _as_of(events: Any, text: str | None) -> int:
+def _as_of(events: Any, text: str | None = None) -> int:
     import pyarrow.compute as pc
 
     if text is not None:
         return int(parse_instant(text, field="--as-of").timestamp())
-    column = events.column("at")
-    if column.type == "int64" or str(column.type).startswith("int"):
-        return int(pc.max(column).as_py())
-    latest = pc.max(column).as_py()
-    if latest is None or latest.tzinfo is None:
-        raise UsageProblem("`at` must be epoch seconds or instants with an offset", field="at")
-    return int(latest.timestamp())
+    latest = pc.max(events.column("at")).as_py()
+    # read_events leaves `at` as int epoch seconds or aware timestamps.
+    return int(latest) if isinstance(latest, int) else int(latest.timestamp())
+
+
+def _cycles(table: Any, policies: Any, as_of: int, path: Path) -> Any:
+    """Evaluate, naming the events file in any complaint about its content."""
+    from sla.clocks import evaluate_table
+
+    try:
+        return evaluate_table(table, policies, as_of=as_of, output="pandas")
+    except ClockError as exc:
+        raise events_problem(exc, path) from None
 
 
 def _with_tier(events: Any, policies: dict[str, Any]) -> Any:
@@ -101,15 +73,16 @@ def evaluate(
     as_of: AsOf = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Every metric cycle of every contact: due, status, breach, elapsed, remaining."""
-    from sla.clocks import evaluate_table
-
+    if json_output:
+        format = "json"
     if format not in ("table", "csv", "json"):
         raise UsageProblem(f"{format!r}: use table, csv or json", field="--format")
     policies, zone = _policies(contract)
     table = _with_tier(read_events(events), policies)
-    cycles = evaluate_table(table, policies, as_of=_as_of(table, as_of), output="pandas")
+    cycles = _cycles(table, policies, _as_of(table, as_of), events)
     if format == "csv":
         text = cycles.to_csv(index=False)
     elif format == "json":
@@ -151,21 +124,31 @@ def compliance(
     """Met / breached / active per group and period, with service-level attainment."""
     from sla.cli._contracts import load_contract
     from sla.clocks import compliance as compute
-    from sla.clocks import evaluate_table, service_level_targets
+    from sla.clocks import service_level_targets
 
     if period not in ("day", "week", "month"):
         raise UsageProblem(f"{period!r}: use day, week or month", field="--period")
     groups = tuple(g.strip() for g in by.split(",") if g.strip())
+    unknown = [g for g in groups if g not in _GROUPS]
+    if unknown or not groups:
+        raise UsageProblem(
+            f"{by!r}: group by one or more of {', '.join(_GROUPS)}, e.g. tier,metric",
+            field="--by",
+        )
     policies, zone = _policies(contract)
     table = _with_tier(read_events(events), policies)
-    cycles = evaluate_table(table, policies, as_of=_as_of(table, as_of), output="pandas")
+    cycles = _cycles(table, policies, _as_of(table, as_of), events)
     targets = service_level_targets(load_contract(contract))
     result = compute(cycles, tz=zone, period=period, by=(*groups, "period"), targets=targets)  # type: ignore[arg-type]
     records = result.to_dict("records")
     if json_output:
         emit_json([{k: _plain(v) for k, v in row.items()} for row in records])
         return
-    headers = [*groups, "period", "total", "met", "breached", "active", "attained"]
+    # Every status is shown so that the counts add up to the total.
+    headers = [*groups, "period", "total", "met", "breached", "active", "abandoned"]
+    if "cancelled" in result.columns and result["cancelled"].sum():
+        headers.append("cancelled")
+    headers.append("attained")
     if "sl_attained" in result.columns:
         headers.append("sl_attained")
     print_table(
@@ -173,6 +156,9 @@ def compliance(
         [[_show(row.get(h)) for h in headers] for row in records],
         title=f"Compliance per {period} ({zone})",
     )
+
+
+_GROUPS = ("tier", "channel", "metric", "priority")
 
 
 def _instant(value: Any, zone: str) -> str:
@@ -213,23 +199,41 @@ def report(
     events: Annotated[
         Path | None, typer.Option("--events", "-e", help="Events file (default: generated).")
     ] = None,
-    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")] = "2025-06",
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="The month, YYYY-MM (default: that of the latest event)."),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file.")] = Path("report.html"),
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """A self-contained HTML report: compliance, breaches, staffing, margin, invoices."""
     from sla.cli._contracts import load_contract
     from sla.report._month import run_month
     from sla.report._render import month_report
 
+    require("pandas", "pyarrow", extra="frames")
+    table = None if events is None else read_events(events)
+    if month is None:
+        # Without --month the events decide: a June report of November events is empty.
+        latest = datetime.fromtimestamp(_as_of(table), UTC) if table is not None else None
+        month = "2025-06" if latest is None else f"{latest:%Y-%m}"
     year, sep, mon = month.partition("-")
     if not (sep and year.isdigit() and mon.isdigit() and 1 <= int(mon) <= 12):
         raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
-    require("pandas", "pyarrow", extra="frames")
     files: dict[str, Path] = {}
     for path in contract:
         for code in load_contract(path).compile().tiers:
             files[code] = path
-    table = None if events is None else read_events(events)
-    result = run_month(files, month=date(int(year), int(mon), 1), events=table)
+    try:
+        result = run_month(files, month=date(int(year), int(mon), 1), events=table)
+    except ClockError as exc:
+        if events is None:
+            raise
+        raise events_problem(exc, events) from None
     path = month_report(result).write(out)
-    console.print(f"wrote {path} ({result.contacts:,} contacts, {len(result.breaches)} breaches)")
+    breached = int((result.cycles["status"] == "breached").sum())
+    if json_output:
+        emit_json({"report": str(path), "period": result.period, "contacts": result.contacts,
+                   "events": result.events, "breaches": breached})  # fmt: skip
+        return
+    console.print(f"wrote {path} ({result.contacts:,} contacts, {breached:,} breaches)")

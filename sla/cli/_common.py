@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import typer
 from rich.table import Table
 
@@ -65,7 +67,22 @@ def parse_instant(text: str, *, field: str) -> datetime:
 
 
 def emit_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, default=str))
+    """Print strict JSON: NaN and infinity (which JSON lacks) are written as null."""
+    typer.echo(json.dumps(_finite(payload), indent=2, default=str, allow_nan=False))
+
+
+def _finite(value: Any) -> Any:
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        return _finite(value.item())
+    return value
 
 
 def print_table(
@@ -120,3 +137,35 @@ def require(*modules: str, extra: str) -> None:
             f"needs {', '.join(missing)}: install the extra with pip install 'sla[{extra}]'",
             field="dependencies",
         )
+
+
+@contextmanager
+def options(names: Mapping[str, str]) -> Iterator[None]:
+    """Re-raise library errors about ``field`` as usage errors naming the ``--option``.
+
+    The library names its own parameters (``aht``); a command-line user typed
+    ``--aht``, so that is what the message should say.
+    """
+    try:
+        yield
+    except UsageProblem:
+        raise
+    except SLAError as exc:
+        if len(exc.problems) <= 1 and exc.field is not None and exc.field in names:
+            raise UsageProblem(exc.reason, field=names[exc.field]) from None
+        renamed = [attrs.evolve(p, field=names.get(p.field, p.field)) for p in exc.problems]
+        if renamed and any(p.field in names for p in exc.problems):
+            raise UsageProblem(exc.reason, field=None, problems=renamed) from None
+        raise
+
+
+def format_seconds(value: float) -> str:
+    """``431.3`` as ``7m 11s``: handle times people can read."""
+    whole = round(value)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours}h"] if hours else []
+    if minutes or hours:
+        parts.append(f"{minutes}m")
+    parts.append(f"{secs}s")
+    return " ".join(parts)

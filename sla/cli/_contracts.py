@@ -21,14 +21,28 @@ def load_contract(path: Path) -> Any:
     """Load a contract file; errors name the file (and the line for syntax errors)."""
     from sla.contracts import load
 
+    if path.is_dir():
+        raise UsageProblem("is a directory, not a contract file", field=str(path))
     if not path.exists():
         raise UsageProblem("file not found", field=str(path))
+    if path.suffix.lower() not in (".yaml", ".yml", ".json", ".toml"):
+        raise UsageProblem(
+            f"a contract is a YAML, JSON or TOML file, not {path.suffix or 'a file without suffix'}"
+            " (events files go to --events)",
+            field=str(path),
+        )
+    if path.stat().st_size == 0:
+        raise UsageProblem(
+            "the file is empty; a contract needs at least contract and tiers", field=str(path)
+        )
     return load(path)
 
 
 @contract_app.command("check")
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Contract files (YAML, JSON or TOML).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Contract files (YAML, JSON or TOML).", metavar="FILE")
+    ],
     json_output: Json = False,
 ) -> None:
     """Validate contracts: every error and warning with its field path (exit 1 on errors)."""
@@ -66,9 +80,12 @@ def check(
 
 @contract_app.command("render")
 def render(
-    file: Annotated[Path, typer.Argument(help="Contract file.")],
+    file: Annotated[Path, typer.Argument(help="Contract file.", metavar="FILE")],
     format: Annotated[str, typer.Option("--format", "-f", help="markdown or html.")] = "markdown",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print {file, format, text} as JSON.")
+    ] = False,
 ) -> None:
     """Render a contract as a readable SLA document (Markdown or HTML)."""
     from sla.contracts import render as render_contract
@@ -76,17 +93,21 @@ def render(
     if format not in ("markdown", "html"):
         raise UsageProblem(f"{format!r}: use markdown or html", field="--format")
     text = render_contract(load_contract(file), format=format)  # type: ignore[arg-type]
-    if out is None:
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    if json_output:
+        emit_json({"file": str(file), "format": format, "text": text,
+                   "out": None if out is None else str(out)})  # fmt: skip
+    elif out is None:
         typer.echo(text)
     else:
-        out.write_text(text, encoding="utf-8")
         console.print(f"wrote {out}")
 
 
 @contract_app.command("diff")
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier version.")],
-    new: Annotated[Path, typer.Argument(help="The later version.")],
+    old: Annotated[Path, typer.Argument(help="The earlier version.", metavar="OLD")],
+    new: Annotated[Path, typer.Argument(help="The later version.", metavar="NEW")],
     json_output: Json = False,
 ) -> None:
     """What changed between two versions of a contract (a redline); exit 1 if anything did."""
@@ -104,7 +125,11 @@ def diff(
 
 
 @contract_app.command("schema")
-def schema() -> None:
+def schema(
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Accepted for symmetry: the schema is JSON.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of contract files (for editors)."""
     from sla.contracts import json_schema
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -13,12 +12,22 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sla.cli._app import app, console, err_console
+from sla.cli._common import emit_json
 
 
 def _pct(value: Any) -> str:
     if not isinstance(value, Fraction | int):
         return "–"
     return f"{float(value):.1%}"
+
+
+def _breakeven(seconds: Any) -> str:
+    """``None``: no handle time covers the cost; ``inf``: every handle time does."""
+    import math
+
+    if seconds is None:
+        return "never"
+    return "any" if math.isinf(seconds) else f"{seconds:.0f} s"
 
 
 def _print(result: Any, report_path: Path) -> None:
@@ -34,8 +43,11 @@ def _print(result: Any, report_path: Path) -> None:
         contracts.add_row(code, tier.name, tier.customer, f"{tier.contacts:,}")
     console.print(contracts)
 
+    for note in result.notes:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+
     compliance = Table(
-        "tier", "metric", "cycles", "met", "breached", "active", "met share",
+        "tier", "metric", "cycles", "met", "breached", "active", "abandoned", "met share",
         "service level", "attained",
         title="Compliance (per contact deadlines and aggregate promises)",
     )  # fmt: skip
@@ -48,7 +60,8 @@ def _print(result: Any, report_path: Path) -> None:
                 style = "red" if Fraction(attained) < row["sl_target"] else "green"
             compliance.add_row(
                 code, row["metric"].replace("_", " "), f"{row['total']:,}", f"{row['met']:,}",
-                f"{row['breached']:,}", f"{row['active']:,}", _pct(row["attained"]),
+                f"{row['breached']:,}", f"{row['active']:,}", f"{row['abandoned']:,}",
+                _pct(row["attained"]),
                 _pct(row["sl_target"]) if has_sl else "–",
                 f"[{style}]{_pct(attained)}[/]" if style else "–",
             )  # fmt: skip
@@ -71,7 +84,7 @@ def _print(result: Any, report_path: Path) -> None:
             str(econ["agents"]), f"{econ['scheduled_agents']:.1f}",
             econ["cost_per_contact"].format(), econ["revenue_per_contact"].format(),
             f"[{colour}]{margin.format()}[/]",
-            "never" if breakeven is None else f"{breakeven:.0f} s",
+            _breakeven(breakeven),
             econ["break_even_price"].format(),
         )  # fmt: skip
     console.print(economics)
@@ -93,6 +106,7 @@ def _json(result: Any, report_path: Path) -> dict[str, Any]:
         "contacts": result.contacts,
         "events": result.events,
         "report": str(report_path),
+        "notes": list(result.notes),
         "tiers": {
             code: {
                 "customer": tier.customer,
@@ -104,19 +118,29 @@ def _json(result: Any, report_path: Path) -> dict[str, Any]:
                         "met": int(row["met"]),
                         "breached": int(row["breached"]),
                         "active": int(row["active"]),
+                        "abandoned": int(row["abandoned"]),
+                        "cancelled": int(row["cancelled"]),
                         "attained": str(row["attained"]),
                     }
                     for row in tier.compliance
                 ],
-                "economics": {
-                    k: (str(v) if not isinstance(v, int | float | type(None)) else v)
-                    for k, v in tier.economics.items()
-                },
+                "economics": {k: _plain(v) for k, v in tier.economics.items()},
                 "invoice": tier.invoice.to_dict(),
             }
             for code, tier in result.tiers.items()
         },
     }
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: numbers stay numbers, infinity and NaN (not JSON) become null."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, int | float | type(None)):
+        return value
+    return str(value)
 
 
 @app.command()
@@ -128,8 +152,11 @@ def demo(
     month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")] = "2025-06",
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
-    """Run the worked example: contracts A/B/C, a month of contacts, compliance,
-    economics, invoices with service credits, and an HTML report."""
+    """Run the worked example: contracts, a month of contacts, compliance, economics, invoices.
+
+    Three example contracts (tiers A, B and C), a generated month of calls,
+    messenger threads and chats, and an HTML report with charts.
+    """
     from sla.cli._common import UsageProblem, require
     from sla.report._month import run_month
     from sla.report._render import month_report
@@ -156,6 +183,6 @@ def demo(
         step("writing the HTML report")
         path = month_report(result).write(out)
     if json_output:
-        typer.echo(json.dumps(_json(result, path), indent=2, default=str))
+        emit_json(_json(result, path))
     else:
         _print(result, path)

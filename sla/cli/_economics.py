@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -11,7 +12,9 @@ from sla.cli._app import app
 from sla.cli._common import (
     UsageProblem,
     emit_json,
+    format_seconds,
     money,
+    options,
     print_mapping,
     print_table,
     seconds,
@@ -37,16 +40,53 @@ _PRICES = ("per-contact", "per-minute", "per-agent-hour", "per-tier-month", "per
 def _queue(calls: float, interval: str, aht: str, patience: str | None) -> Any:
     from sla.economics import Queue
 
-    if calls < 0:
-        raise UsageProblem("must be zero or more", field="--calls")
-    queue = Queue(
-        calls=calls,
-        interval=timedelta(seconds=seconds(interval, field="--interval")),
-        aht=timedelta(seconds=seconds(aht, field="--aht")),
-    )
-    if patience is not None:
-        queue = queue.with_patience(timedelta(seconds=seconds(patience, field="--patience")))
+    if not (math.isfinite(calls) and calls >= 0):
+        raise UsageProblem(f"{calls}: must be a finite number, zero or more", field="--calls")
+    with options(_STAFFING_OPTIONS):
+        queue = Queue(
+            calls=calls,
+            interval=timedelta(seconds=seconds(interval, field="--interval")),
+            aht=timedelta(seconds=seconds(aht, field="--aht")),
+        )
+        if patience is not None:
+            queue = queue.with_patience(timedelta(seconds=seconds(patience, field="--patience")))
     return queue
+
+
+_STAFFING_OPTIONS = {
+    "calls": "--calls", "interval": "--interval", "aht": "--aht", "patience": "--patience",
+    "service_level": "--service-level", "within": "--within", "max_asa": "--max-asa",
+    "shrinkage": "--shrinkage",
+}  # fmt: skip
+_ECONOMICS_OPTIONS = {
+    **_STAFFING_OPTIONS, "price": "--price", "agent_hour": "--agent-hour",
+    "costs.agent_hour": "--agent-hour", "costs.shrinkage": "--shrinkage",
+    "deflection.share": "--deflection", "deflection.aht": "--deflection-aht", "fcr": "--fcr",
+    "open_hours_month": "--open-hours-month",
+}  # fmt: skip
+
+
+def _break_even(tier: Any) -> dict[str, Any]:
+    """Break-even AHT and price; where none exists, ``None`` and the reason in words."""
+    from sla._errors import EconomicsError
+
+    found: dict[str, Any] = {}
+    try:
+        aht = float(tier.break_even_aht())
+    except EconomicsError as exc:
+        found["break_even_aht_seconds"] = None
+        found["break_even_aht"] = f"never: {exc.reason}"
+    else:
+        # JSON has no infinity: "covers at any handle time" is said in words.
+        finite = math.isfinite(aht)
+        found["break_even_aht_seconds"] = round(aht, 1) if finite else None
+        found["break_even_aht"] = format_seconds(aht) if finite else "any: the price always covers"
+    try:
+        found["break_even_price"] = str(tier.break_even_price().rounded())
+    except EconomicsError as exc:
+        found["break_even_price"] = None
+        found["break_even_price_note"] = exc.reason
+    return found
 
 
 @app.command()
@@ -69,8 +109,9 @@ def staffing(
     queue = _queue(calls, interval, aht, patience)
     wait = timedelta(seconds=seconds(within, field="--within"))
     target = share(service_level, field="--service-level")
-    asa_limit = None if max_asa is None else float(seconds(max_asa, field="--max-asa"))
-    agents = int(queue.agents_for(service_level=target, within=wait, max_asa=asa_limit))
+    asa_limit = None if max_asa is None else timedelta(seconds=seconds(max_asa, field="--max-asa"))
+    with options(_STAFFING_OPTIONS):
+        agents = int(queue.agents_for(service_level=target, within=wait, max_asa=asa_limit))
     shrink = share(shrinkage, field="--shrinkage")
     summary: dict[str, Any] = {
         "model": "Erlang A" if patience else "Erlang C",
@@ -162,23 +203,24 @@ def economics(
         raise UsageProblem(
             f"unknown price model; use one of {', '.join(_PRICES)}", field="--price-model"
         )
-    tier = eco.TierEconomics(
-        queue=queue,
-        costs=eco.Costs(agent_hour=money(agent_hour, field="--agent-hour"),
-                        shrinkage=share(shrinkage, field="--shrinkage")),
-        price=models[price_model](money(price, field="--price")),
-        service_level=share(service_level, field="--service-level"),
-        within=timedelta(seconds=seconds(within, field="--within")),
-        deflection=None if deflection is None else eco.Deflection(
-            share(deflection, field="--deflection"),
-            timedelta(seconds=seconds(deflection_aht, field="--deflection-aht"))),
-        fcr=share(fcr, field="--fcr"),
-        open_hours_month=Decimal(open_hours),
-    )  # fmt: skip
-    outcome = tier.outcome()
+    with options(_ECONOMICS_OPTIONS):
+        tier = eco.TierEconomics(
+            queue=queue,
+            costs=eco.Costs(agent_hour=money(agent_hour, field="--agent-hour"),
+                            shrinkage=share(shrinkage, field="--shrinkage")),
+            price=models[price_model](money(price, field="--price")),
+            service_level=share(service_level, field="--service-level"),
+            within=timedelta(seconds=seconds(within, field="--within")),
+            deflection=None if deflection is None else eco.Deflection(
+                share(deflection, field="--deflection"),
+                timedelta(seconds=seconds(deflection_aht, field="--deflection-aht"))),
+            fcr=share(fcr, field="--fcr"),
+            open_hours_month=Decimal(open_hours),
+        )  # fmt: skip
+    with options(_ECONOMICS_OPTIONS):
+        outcome = tier.outcome()
     row = outcome.as_row()
-    row["break_even_aht_seconds"] = round(float(tier.break_even_aht()), 1)
-    row["break_even_price"] = str(tier.break_even_price().rounded())
+    row.update(_break_even(tier))
     variations: dict[str, list[Any]] = {}
     if vary_aht:
         variations["aht"] = [timedelta(seconds=seconds(v, field="--vary-aht")) for v in vary_aht]
@@ -194,11 +236,50 @@ def economics(
         variations["agent_hour"] = [money(v, field="--vary-agent-hour") for v in vary_agent_hour]
     if vary_price:
         variations["price"] = [money(v, field="--vary-price") for v in vary_price]
-    table = list(eco.what_if(tier, **variations)) if variations else []
+    with options(_ECONOMICS_OPTIONS):
+        table = list(eco.what_if(tier, **variations)) if variations else []
     if json_output:
         emit_json({"outcome": row, "explain": list(outcome.steps), "what_if": table})
         return
-    print_mapping(row, title="Unit economics (per contact, per month)")
+    print_mapping(_readable(row), title="Unit economics (per contact, per month)")
     if table:
         headers = list(table[0])
-        print_table(headers, [[r[h] for h in headers] for r in table], title="What if")
+        print_table(
+            headers,
+            [[_readable_value(h, r[h], row["currency"]) for h in headers] for r in table],
+            title="What if",
+        )
+
+
+def _readable(row: dict[str, Any]) -> dict[str, str]:
+    """The outcome for people: money with its currency, shares as percentages."""
+    shown = {k: _readable_value(k, v, row["currency"]) for k, v in row.items()}
+    shown.pop("currency", None)
+    if row.get("break_even_aht_seconds") is not None:
+        shown.pop("break_even_aht_seconds")
+    else:
+        shown.pop("break_even_aht_seconds", None)
+    return shown
+
+
+_MONEY = ("cost_per_contact", "revenue_per_contact", "margin_per_contact", "contribution_month",
+          "break_even_price", "agent_hour", "price")  # fmt: skip
+_SHARES = ("achieved_service_level", "occupancy", "margin_share", "service_level")
+
+
+def _readable_value(key: str, value: Any, currency: str) -> str:
+    from decimal import Decimal
+
+    if value is None:
+        return "–"
+    if key in _SHARES and not isinstance(value, bool):
+        return f"{float(Decimal(str(value))):.1%}"
+    if key in _MONEY:
+        from sla.money import Money
+
+        text = str(value)
+        amount = Money.parse(text) if text.endswith(currency) else Money(text, currency)
+        return amount.rounded().format()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -14,10 +14,14 @@ price_app = typer.Typer(help="Quotes and invoices from a price plan.", no_args_i
 app.add_typer(price_app, name="price")
 
 PlanFile = Annotated[
-    Path | None, typer.Option("--plan", help="Price plan file (YAML, JSON or TOML).")
+    Path | None,
+    typer.Option("--plan", help="Price plan or contract file (YAML, JSON or TOML)."),
 ]
 Tier = Annotated[
-    str | None, typer.Option("--tier", help="Use the catalogue plan of tier A, B or C.")
+    str | None,
+    typer.Option(
+        "--tier", help="The catalogue plan of tier A, B or C; with a contract --plan, its tier."
+    ),
 ]
 Usage = Annotated[
     list[str] | None,
@@ -28,16 +32,53 @@ Html = Annotated[Path | None, typer.Option("--html", help="Also write the docume
 
 
 def _plan(path: Path | None, tier: str | None) -> Any:
-    from sla.pricing import catalogue_plan, load_plan
+    """A plan file, a contract file (its tier's plan), or a catalogue tier."""
+    from sla._errors import SLAError
+    from sla.pricing import catalogue_plan, contract_plan, load_plan
 
-    if (path is None) == (tier is None):
-        raise UsageProblem("give exactly one of --plan FILE or --tier A|B|C", field="--plan")
-    if path is not None:
-        data = read_data(path)
+    if path is None:
+        if tier is None:
+            raise UsageProblem(
+                "give --plan FILE (a plan or a contract) or --tier A|B|C", field="--plan"
+            )
+        return catalogue_plan(str(tier))
+    data = read_data(path)
+    if data is None:
+        raise UsageProblem(
+            "the file is empty; a price plan has name, currency and charges", field=str(path)
+        )
+    try:
+        if isinstance(data, dict) and "contract" in data and "tiers" in data:
+            return _contract_plan(path, tier, contract_plan)
+        if tier is not None:
+            raise UsageProblem(
+                "--tier picks a tier of a contract file; this is a plan file", field="--tier"
+            )
         if isinstance(data, dict) and isinstance(data.get("price_plan"), dict):
             data = data["price_plan"]
         return load_plan(data)
-    return catalogue_plan(str(tier))
+    except UsageProblem:
+        raise
+    except SLAError as exc:
+        raise UsageProblem(str(exc), field=str(path)) from None
+
+
+def _contract_plan(path: Path, tier: str | None, contract_plan: Any) -> Any:
+    from sla.cli._contracts import load_contract
+
+    contract = load_contract(path)
+    codes = list(contract.compile().tiers)
+    if tier is None:
+        if len(codes) != 1:
+            raise UsageProblem(
+                f"the contract has tiers {', '.join(codes)}; choose one with --tier", field="--tier"
+            )
+        tier = codes[0]
+    if tier not in codes:
+        raise UsageProblem(
+            f"the contract has no tier {tier!r} (it has {', '.join(codes)})", field="--tier"
+        )
+    return contract_plan(contract, tier)
 
 
 def _usage(items: list[str] | None) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Self-contained HTML reports with inline SVG charts."""
 
-from sla.report._html import Link, Report
+from sla.report._html import Cell, Link, Report
 from sla.report._svg import bar_chart, line_chart
 
-__all__ = ["Link", "Report", "bar_chart", "line_chart"]
+__all__ = ["Cell", "Link", "Report", "bar_chart", "line_chart"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["Report"]
+__all__ = ["Cell", "Link", "Report"]
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2937;background:#f8fafc}
@@ -26,6 +26,10 @@ nav a{margin-right:14px}
 table{border-collapse:collapse;background:#fff;margin:8px 0 16px;width:100%}
 th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f1f5f9;cursor:default} table.sortable th{cursor:pointer}
+table.sortable th[aria-sort=ascending]::after{content:" \\25B2"} table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
+table.sla-invoice td.amount,table.sla-invoice th.amount,table.sla-invoice td:nth-child(3),table.sla-invoice th:nth-child(3){text-align:right;font-variant-numeric:tabular-nums}
+table.sla-invoice tr.credit td{color:#b91c1c} table.sla-invoice caption{text-align:left;font-weight:600;padding:4px 0}
+.notes{background:#fffbeb;border:1px solid #fcd34d;border-radius:8px;padding:8px 14px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.bad td{background:#fef2f2} tr.good td{background:#f0fdf4}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
@@ -39,24 +43,40 @@ footer{color:#6b7280;font-size:12px;margin-top:32px}
 """
 
 _JS = """
+function slaKey(cell) {
+  var raw = cell.getAttribute('data-sort');
+  var text = (raw === null ? cell.textContent : raw).trim();
+  var plain = text.replace(/,/g, '').replace(/%$/, '');
+  if (/^[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?$/i.test(plain)) { return {n: parseFloat(plain), t: text}; }
+  return {n: null, t: text};
+}
 document.querySelectorAll('table.sortable').forEach(function (table) {
   table.querySelectorAll('th').forEach(function (th, index) {
+    th.setAttribute('title', 'Sort by ' + th.textContent);
     th.addEventListener('click', function () {
       var body = table.tBodies[0];
       var rows = Array.prototype.slice.call(body.rows);
-      var asc = th.getAttribute('data-order') !== 'asc';
+      var asc = th.getAttribute('aria-sort') !== 'ascending';
       rows.sort(function (a, b) {
-        var x = a.cells[index].getAttribute('data-sort') || a.cells[index].textContent;
-        var y = b.cells[index].getAttribute('data-sort') || b.cells[index].textContent;
-        var nx = parseFloat(x), ny = parseFloat(y);
-        var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        var x = slaKey(a.cells[index]), y = slaKey(b.cells[index]);
+        // Numbers before text ("never", "-"), whichever the direction.
+        if ((x.n === null) !== (y.n === null)) { return x.n === null ? 1 : -1; }
+        var c = x.n !== null ? x.n - y.n : x.t.localeCompare(y.t);
         return asc ? c : -c;
       });
       rows.forEach(function (row) { body.appendChild(row); });
-      th.setAttribute('data-order', asc ? 'asc' : 'desc');
+      table.querySelectorAll('th').forEach(function (other) { other.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
     });
   });
 });
+// A link to a collapsed explanation opens it.
+function slaOpen() {
+  var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+  if (target && target.tagName === 'DETAILS') { target.open = true; }
+}
+window.addEventListener('hashchange', slaOpen);
+slaOpen();
 """
 
 
@@ -93,6 +113,12 @@ class Report:
         self._parts.append(f'<div class="cards">{cells}</div>')
         return self
 
+    def notes(self, lines: Sequence[str]) -> Report:
+        """Caveats the reader must see before trusting the numbers."""
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        self._parts.append(f'<div class="notes"><strong>Note</strong><ul>{items}</ul></div>')
+        return self
+
     def charts(self, *svgs: str) -> Report:
         """Add trusted SVG markup produced by :mod:`sla.report._svg`."""
         self._parts.append('<div class="charts">' + "".join(svgs) + "</div>")
@@ -118,7 +144,7 @@ class Report:
             cls = f' class="{escape(row_classes[r])}"' if row_classes and row_classes[r] else ""
             ident = f' id="{escape(row_ids[r])}"' if row_ids and row_ids[r] else ""
             cells = "".join(
-                f"<td{' class=num' if i in num else ''}>{_cell(value)}</td>"
+                f"<td{' class=num' if i in num else ''}{_sort(value)}>{_cell(value)}</td>"
                 for i, value in enumerate(row)
             )
             body.append(f"<tr{cls}{ident}>{cells}</tr>")
@@ -162,6 +188,16 @@ class Report:
         return target
 
 
+class Cell:
+    """A table cell shown as ``text`` but sorted by ``sort`` (a number or ISO instant)."""
+
+    __slots__ = ("sort", "text")
+
+    def __init__(self, text: str, sort: object) -> None:
+        self.text = text
+        self.sort = sort
+
+
 class Link:
     """A table cell that links to an anchor in the page."""
 
@@ -175,4 +211,15 @@ class Link:
 def _cell(value: object) -> str:
     if isinstance(value, Link):
         return f'<a href="{escape(value.href)}">{escape(value.text)}</a>'
+    if isinstance(value, Cell):
+        return escape(value.text)
     return escape("" if value is None else str(value))
+
+
+def _sort(value: object) -> str:
+    """The ``data-sort`` attribute: what the click-to-sort script compares."""
+    if isinstance(value, Cell):
+        return f' data-sort="{escape(str(value.sort))}"'
+    if isinstance(value, Link) and value.text.isdigit():
+        return f' data-sort="{escape(value.text)}"'
+    return ""

@@ -69,6 +69,8 @@ class MonthResult:
     breaches: list[dict[str, Any]]
     events: int
     contacts: int
+    #: Caveats a reader must see, e.g. a month outside a contract's effective period.
+    notes: tuple[str, ...] = ()
 
 
 def _usage(code: str, contacts: Any) -> dict[str, int]:
@@ -280,6 +282,10 @@ def run_month(
         )
     breached = cycles[cycles["status"] == "breached"].sort_values("breach_at")
     breaches = breached.head(200).to_dict("records")
+    notes = tuple(
+        _out_of_effect(code, contract.contract, date(month.year, month.month, 1), nxt)
+        for code, contract in compiled.items()
+    )
     return MonthResult(
         period.label,
         zone,
@@ -288,4 +294,17 @@ def run_month(
         breaches,
         int(events.num_rows) if hasattr(events, "num_rows") else len(events),
         sum(t.contacts for t in tiers.values()),
+        tuple(n for n in notes if n),
+    )
+
+
+def _out_of_effect(code: str, spec: Any, first: date, after: date) -> str:
+    """A note when the month is not wholly inside the contract's effective period."""
+    until = spec.effective_until
+    if spec.effective_from <= first and (until is None or until >= after - timedelta(days=1)):
+        return ""
+    span = f"{spec.effective_from} to {until}" if until else f"from {spec.effective_from}"
+    return (
+        f"tier {code}: contract {spec.contract} is in effect {span}, which does not cover "
+        f"the whole month; its terms are applied to the month anyway"
     )

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sla.report._html import Link, Report
+from sla.report._html import Cell, Link, Report
 from sla.report._month import MonthResult
 from sla.report._svg import bar_chart, line_chart
 
@@ -21,9 +21,58 @@ def _pct(value: Any) -> str:
     return f"{float(Fraction(value)):.1%}"
 
 
-def _when(seconds: Any, zone: str) -> str:
+#: Breaches listed (and explained) in the report; the count of all is given.
+BREACHES_SHOWN = 50
+
+
+def _number(value: Any) -> Any:
+    return "" if value is None or value != value else value
+
+
+def _duration(seconds: Any) -> str:
+    """Overdue time for people: ``1h 20m 10s`` rather than ``4810``."""
     if seconds is None or seconds != seconds:
         return "–"
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = ([f"{hours}h"] if hours else []) + ([f"{minutes}m"] if hours or minutes else [])
+    return " ".join([*parts, f"{secs}s"])
+
+
+def _money(value: Any) -> Any:
+    if value is None:
+        return "–"
+    return Cell(value.format(), value.amount)
+
+
+def _break_even_aht(seconds: Any) -> Any:
+    """``None``: no handle time covers the cost; ``inf``: every handle time does."""
+    if seconds is None:
+        return Cell("never", "")
+    if seconds == float("inf"):
+        return Cell("any", "")
+    return Cell(_duration(seconds), seconds)
+
+
+def _invoiced(result: MonthResult) -> list[tuple[str, str]]:
+    """One card per currency invoiced: the sum, and which tiers make it up."""
+    by_currency: dict[str, list[tuple[str, Any]]] = {}
+    for code, tier in result.tiers.items():
+        by_currency.setdefault(tier.invoice.total.currency.code, []).append(
+            (code, tier.invoice.total)
+        )
+    cards = []
+    for parts in by_currency.values():
+        total = sum((m for _, m in parts[1:]), parts[0][1])
+        detail = " · ".join(f"{code} {m.format()}" for code, m in parts)
+        cards.append((f"invoiced ({detail})", total.format()))
+    return cards
+
+
+def _when(seconds: Any, zone: str, *, missing: str = "–") -> str:
+    if seconds is None or seconds != seconds:
+        return missing
     return datetime.fromtimestamp(int(seconds), ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %z")
 
 
@@ -54,15 +103,16 @@ def month_report(result: MonthResult) -> Report:
         int(row["breached"]) for tier in result.tiers.values() for row in tier.compliance
     )
     total = sum(int(row["total"]) for tier in result.tiers.values() for row in tier.compliance)
-    invoiced = [t.invoice.total for t in result.tiers.values()]
     report.cards(
         [
             ("contacts", f"{result.contacts:,}"),
             ("metric cycles", f"{total:,}"),
             ("breached cycles", f"{breached:,}"),
-            ("invoiced", ", ".join(m.format() for m in invoiced)),
+            *_invoiced(result),
         ]
     )
+    if result.notes:
+        report.notes(result.notes)
 
     report.heading("Compliance", anchor="compliance")
     charts = []
@@ -73,7 +123,7 @@ def month_report(result: MonthResult) -> Report:
                     tier.daily,
                     title=f"Tier {code}: share met per day",
                     x_label=f"day of {result.period}",
-                    y_label="met",
+                    y_label="share met (met ÷ finished)",
                     y_format=lambda v: f"{v:.0%}",
                     x_format=lambda v: f"{v:.0f}",
                     y_range=(0.0, 1.0),
@@ -122,34 +172,50 @@ def month_report(result: MonthResult) -> Report:
     )
 
     report.heading("Breaches", anchor="breaches")
-    report.paragraph(
-        f"The first {len(result.breaches)} breaches of the month in time order; "
-        "each links to the figures that explain it."
-    )
-    report.table(
-        ["contact", "tier", "metric", "channel", "priority", "due", "breached at", "overdue (s)"],
-        [
-            [
-                Link(str(row["contact_id"]), f"#b{i}"),
-                row["tier"],
-                row["metric"].replace("_", " "),
-                row["channel"],
-                row["priority"],
-                _when(row["due"], result.zone),
-                _when(row["breach_at"], result.zone),
-                row["overdue_seconds"],
-            ]
-            for i, row in enumerate(result.breaches[:50])
-        ],
-        numeric=[7],
-        sortable=True,
-    )
-    for i, row in enumerate(result.breaches[:50]):
-        report.details(
-            f"Breach {i + 1}: contact {row['contact_id']}, {row['metric'].replace('_', ' ')}",
-            _explain_breach(row, result.zone),
-            anchor=f"b{i}",
+    shown = result.breaches[:BREACHES_SHOWN]
+    if shown:
+        report.paragraph(
+            f"The first {len(shown)} of {breached:,} breached cycles of the month, in the "
+            "order they breached (a breach happens at the deadline). Click a contact for "
+            "the figures that explain its breach; click a column heading to sort."
         )
+        report.table(
+            [
+                "contact",
+                "tier",
+                "metric",
+                "channel",
+                "priority",
+                "due (breached)",
+                "stopped",
+                "overdue",
+            ],
+            [
+                [
+                    Link(str(row["contact_id"]), f"#b{i}"),
+                    row["tier"],
+                    row["metric"].replace("_", " "),
+                    row["channel"],
+                    row["priority"],
+                    Cell(_when(row["due"], result.zone), _number(row["due"])),
+                    Cell(
+                        _when(row["stop"], result.zone, missing="still open"), _number(row["stop"])
+                    ),
+                    Cell(_duration(row["overdue_seconds"]), _number(row["overdue_seconds"])),
+                ]
+                for i, row in enumerate(shown)
+            ],
+            numeric=[7],
+            sortable=True,
+        )
+        for i, row in enumerate(shown):
+            report.details(
+                f"Breach {i + 1}: contact {row['contact_id']}, {row['metric'].replace('_', ' ')}",
+                _explain_breach(row, result.zone),
+                anchor=f"b{i}",
+            )
+    else:
+        report.paragraph("No deadline was breached this month.")
 
     report.heading("Staffing and unit economics", anchor="economics")
     curves: dict[str, list[tuple[float, float]]] = {}
@@ -164,6 +230,12 @@ def month_report(result: MonthResult) -> Report:
                 for r in tier.staffing_curve
                 if r.get("cost_per_contact") is not None
             ]
+    currencies = {
+        tier.economics["margin_per_contact"].currency.code
+        for tier in result.tiers.values()
+        if tier.economics
+    }
+    currency = ", ".join(sorted(currencies)) or "no economics"
     margins = [
         (f"tier {code}", float(tier.economics["margin_per_contact"].amount))
         for code, tier in result.tiers.items()
@@ -181,13 +253,15 @@ def month_report(result: MonthResult) -> Report:
         ),
         line_chart(
             costs,
-            title="Cost per contact by agents (USD)",
+            title=f"Cost per contact by agents ({currency})",
             x_label="agents on the queue",
             y_label="cost per contact",
             y_format=lambda v: f"{v:,.2f}",
             x_format=lambda v: f"{v:.0f}",
         ),
-        bar_chart(margins, title="Margin per contact (USD)", y_format=lambda v: f"{v:,.2f}"),
+        bar_chart(
+            margins, title=f"Margin per contact ({currency})", y_format=lambda v: f"{v:,.2f}"
+        ),
     )
     report.table(
         [
@@ -200,7 +274,7 @@ def month_report(result: MonthResult) -> Report:
             "cost / contact",
             "revenue / contact",
             "margin / contact",
-            "break-even AHT (s)",
+            "break-even AHT",
             "break-even price",
         ],
         [
@@ -211,16 +285,23 @@ def month_report(result: MonthResult) -> Report:
                 tier.economics.get("aht_seconds"),
                 tier.economics.get("agents"),
                 f"{tier.economics.get('scheduled_agents', 0):.2f}",
-                tier.economics.get("cost_per_contact"),
-                tier.economics.get("revenue_per_contact"),
-                tier.economics.get("margin_per_contact"),
-                tier.economics.get("break_even_aht_seconds") or "never",
-                tier.economics.get("break_even_price"),
+                _money(tier.economics.get("cost_per_contact")),
+                _money(tier.economics.get("revenue_per_contact")),
+                _money(tier.economics.get("margin_per_contact")),
+                _break_even_aht(tier.economics.get("break_even_aht_seconds")),
+                _money(tier.economics.get("break_even_price")),
             ]
             for code, tier in result.tiers.items()
             if tier.economics
         ],
         numeric=range(1, 11),
+        sortable=True,
+    )
+    report.paragraph(
+        "Busy ½ h: contacts in a busy half hour (the 90th percentile). Agents: Erlang C "
+        "agents on the queue for the tier's target; paid agents add 30 % shrinkage. "
+        "Break-even AHT: the longest handle time at which the price still covers the cost "
+        "(never: no handle time does; any: every handle time does)."
     )
 
     report.heading("Invoices", anchor="invoices")

@@ -167,8 +167,19 @@ def test_calendar_commands(sla: Sla) -> None:
     assert sub.json()["start"] == "2025-03-07T16:30:00+01:00"
     nxt = sla("calendar", "next-open", "2025-12-25T10:00+01:00", "-c",
               str(EXAMPLES / "tier_a.yaml"), "--json")  # fmt: skip
-    assert nxt.code == 2  # a contract is not a calendar file: readable error
-    assert "calendar" in nxt.err
+    # A contract file lends its (only) calendar: Christmas and Boxing Day are closed.
+    assert nxt.code == 0, nxt.err
+    assert nxt.json()["open"] is False
+    assert nxt.json()["next_open"] == "2025-12-29T08:00:00+01:00"
+    named = sla("calendar", "next-open", "2025-12-25T10:00+01:00", "-c",
+                str(EXAMPLES / "tier_a.yaml") + "#business", "--json")  # fmt: skip
+    assert named.json() == nxt.json()
+    wrong = sla("calendar", "next-open", "2025-12-25T10:00+01:00", "-c",
+                str(EXAMPLES / "tier_a.yaml") + "#nights")  # fmt: skip
+    assert wrong.code == 2
+    assert "no calendar 'nights'" in wrong.err
+    assert "business" in wrong.err
+    assert "Traceback" not in wrong.err
 
 
 def test_calendar_bad_inputs(sla: Sla) -> None:
