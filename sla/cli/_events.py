@@ -45,9 +45,27 @@ def read_events(path: Path) -> Any:
     if table.num_rows == 0:
         raise UsageProblem("has no events (only a header)", field=str(path))
     text_file = suffix in (".csv", ".jsonl", ".ndjson", ".json")
-    return _instants(
-        table, path, header_lines=1 if suffix == ".csv" else 0, unit="line" if text_file else "row"
-    )
+    header_lines, unit = (1 if suffix == ".csv" else 0), ("line" if text_file else "row")
+    _check_channels(table, path, header_lines=header_lines, unit=unit)
+    return _instants(table, path, header_lines=header_lines, unit=unit)
+
+
+def _check_channels(table: Any, path: Path, *, header_lines: int, unit: str) -> None:
+    """A channel the product does not know (a typo such as ``emial``) would silently get no
+    targets and no cycles; name the first such row instead."""
+    from sla.tiers import Channel
+
+    if "channel" not in table.column_names:
+        return
+    known = {c.value for c in Channel}
+    values = table.column("channel").to_pylist()
+    for i, value in enumerate(values):
+        if value is not None and value != "" and str(value) not in known:
+            raise UsageProblem(
+                f"{unit} {i + 1 + header_lines}: unknown channel {value!r} "
+                f"(known: {', '.join(sorted(known))})",
+                field=str(path),
+            )
 
 
 def events_problem(exc: SLAError, path: Path) -> UsageProblem:

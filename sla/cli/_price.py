@@ -146,8 +146,17 @@ def invoice(
         if not sep:
             raise UsageProblem(f"{item!r}: write METRIC=SHARE", field=f"--attainment[{i}]")
         figures.append(Attainment(metric.strip(), str(share(value, field=f"--attainment[{i}]"))))
+    priced = _plan(plan, tier)
+    credited = {rule.metric for rule in priced.credits.rules} if priced.credits else set()
+    for i, figure in enumerate(figures):
+        if figure.metric not in credited:
+            raise UsageProblem(
+                f"no service credit of this plan uses {figure.metric!r} "
+                f"(credited metrics: {', '.join(sorted(credited)) or 'none'})",
+                field=f"--attainment[{i}]",
+            )
     document = make_invoice(
-        _plan(plan, tier),
+        priced,
         _usage(usage),
         figures,
         Period.month(int(year), int(month), zone),

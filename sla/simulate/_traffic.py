@@ -8,8 +8,8 @@ and quieter holidays; each contact then follows its channel's story:
   a human first reply within business hours; sometimes pending on the
   customer, who answers later and gets a next reply; solved; sometimes reopened;
 * voice: offered, answered after a wait or abandoned when patience runs out;
-  an abandoned call leaves a callback request that is returned in business
-  hours.
+  outside the tier's hours the call never reaches the queue; a missed or
+  out-of-hours call becomes a callback contact, returned in business hours.
 
 Everything is drawn with one ``numpy.random.Generator`` from ``seed``, fully
 vectorized: the same arguments give the same events, row for row.
@@ -342,23 +342,29 @@ def _build(
             wait = _exponential(rng, tier.answer_wait_mean, len(rows))
             patience = _exponential(rng, tier.patience_mean, len(rows))
             talk = _lognormal(rng, tier.handle_median, tier.spread, len(rows))
-            # Outside the tier's hours nobody picks up: the caller leaves a callback request.
+            # Outside the tier's hours the call never reaches the queue: the front desk
+            # (or the IVR) records the question and a callback contact takes it from there.
             open_now = cal.elapsed_many(t0, t0 + 1) == 1
             answered = (wait <= patience) & open_now
-            out.emit(rows, t0, "call_offered", order=1)
-            ok, lost = rows[answered], rows[~answered]
+            queued = rows[open_now]
+            out.emit(queued, t0[open_now], "call_offered", order=1)
+            ok = rows[answered]
             t_answer = t0[answered] + wait[answered]
             out.emit(ok, t_answer, "call_answered", order=2)
             out.emit(ok, t_answer + talk[answered], "status", status="solved", order=3)
             handle[ok] = talk[answered]
-            t_lost = t0[~answered] + patience[~answered]
+            dropped = open_now & ~answered
+            lost = rows[dropped]
+            t_lost = t0[dropped] + patience[dropped]
             out.emit(lost, t_lost, "call_abandoned", order=2)
-            # The missed call is closed: its follow-up lives on the callback contact.
-            out.emit(lost, t_lost, "status", status="closed", order=3)
-            # The front desk turns a missed call into a callback contact of its own.
-            delay = _lognormal(rng, tier.callback_median, tier.spread, len(lost))
-            callbacks.append((lost, t_lost, cal.add_many(t_lost, delay), talk[~answered]))
             abandoned[lost] = True
+            # Missed or out of hours: the call is closed and its follow-up lives on a
+            # callback contact of its own.
+            missed = ~answered
+            t_missed = np.where(open_now, t0 + patience, t0)[missed]
+            out.emit(rows[missed], t_missed, "status", status="closed", order=3)
+            delay = _lognormal(rng, tier.callback_median, tier.spread, int(missed.sum()))
+            callbacks.append((rows[missed], t_missed, cal.add_many(t_missed, delay), talk[missed]))
         # --- written -----------------------------------------------------------
         rows = everyone[mine & ~is_voice]
         if not len(rows):

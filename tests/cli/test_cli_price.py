@@ -67,3 +67,10 @@ def test_bad_inputs_are_one_readable_line(sla: Sla, tmp_path: Path) -> None:
         assert run.code == 2, args
         assert message in run.err, (args, run.err)
         assert "Traceback" not in run.err
+
+
+def test_attainment_for_a_metric_no_credit_uses_is_refused(sla: Sla) -> None:
+    run = sla("price", "invoice", "--tier", "A", "--period", "2025-06", "-a", "pigeon=73%")
+    assert run.code == 2
+    assert "--attainment[0]" in run.err
+    assert "speed_of_answer" in run.err

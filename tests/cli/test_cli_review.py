@@ -253,3 +253,17 @@ def test_report_month_defaults_to_the_events_month(sla: Sla, tmp_path: Path) -> 
     assert run.code == 0, run.err
     assert run.json()["period"] == "2024-11"
     assert "2024-11" in (tmp_path / "nov.html").read_text()
+
+
+def test_unknown_channel_in_events_names_the_line(sla: Sla, tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "contact_id,at,kind,channel,priority\n"
+        "1,1748851200,created,email,normal\n"
+        "2,1748851300,created,pigeon,normal\n",
+        encoding="utf-8",
+    )
+    run = sla("clocks", "evaluate", "-c", str(EXAMPLES / "tier_b.yaml"), "-e", str(events))
+    assert run.code == 2
+    assert "line 3" in run.err
+    assert "pigeon" in run.err

@@ -136,3 +136,18 @@ def test_bad_tier_traffic() -> None:
     with pytest.raises(SLAError) as info:
         TierTraffic("A", 10, {"voice": 0.0})
     assert info.value.field == "channels"
+
+
+def test_out_of_hours_calls_go_to_a_callback_not_the_queue() -> None:
+    office = Calendar.weekly({"mon-fri": "09:00-17:00"}, tz="Europe/Berlin")
+    tier = TierTraffic("A", 400, {"voice": 1.0}, calendar=office)
+    traffic = generate(date(2025, 6, 7), 2, tiers=[tier], seed=4)  # a Saturday and a Sunday
+    kinds = set(traffic.events["kind"])
+    assert "call_offered" not in kinds  # nobody is there to pick up
+    channels = traffic.contacts["channel"]
+    voice = int((channels == "voice").sum())
+    callbacks = int((channels == "callback").sum())
+    assert voice > 0
+    assert callbacks == voice  # every weekend call became a callback contact
+    made = traffic.events["at"][traffic.events["kind"] == "callback_made"]
+    assert all(office.is_open_at(int(t)) for t in made)
