@@ -11,11 +11,8 @@ Arithmetic runs in a private decimal context of 50 significant digits with
 the invalid-operation and division-by-zero traps on, so a result is exact
 unless a division does not terminate (then it carries 50 significant digits).
 
-Minor units follow ISO 4217 List One (maintained by SIX Group on behalf of
-ISO). The code list and most minor units come from the Unicode CLDR
-``currencyData`` shipped with babel; where CLDR's ``digits`` differ from ISO
-4217 (CLDR rounds some currencies to whole units for display), the ISO value
-in ``_ISO_4217_OVERRIDES`` wins.
+Minor units follow ISO 4217 List One; the currency table, its lookup and the
+rounding modes live in :mod:`sla._currency` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -25,10 +22,20 @@ import decimal
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any, Final, Literal, SupportsIndex, TypeAlias
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Final, SupportsIndex, TypeAlias
 
-from sla._errors import CurrencyError, CurrencyMismatchError, MoneyError
+# Re-exported with ``as`` so ``from sla.money import Currency, normalize_rounding`` keeps working.
+from sla._currency import _ISO_4217_OVERRIDES as _ISO_4217_OVERRIDES
+from sla._currency import _REGISTRY as _CURRENCY_REGISTRY
+from sla._currency import ROUNDING_MODES as ROUNDING_MODES
+from sla._currency import Currency as Currency
+from sla._currency import Rounding as Rounding
+from sla._currency import _currency as _currency
+from sla._currency import _known_codes as _known_codes
+from sla._currency import _lookup_currency as _lookup_currency
+from sla._currency import normalize_rounding as normalize_rounding
+from sla._errors import CurrencyMismatchError, MoneyError
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -42,32 +49,6 @@ AmountLike: TypeAlias = Decimal | int | str
 #: Multipliers and divisors accepted by ``*`` and ``/``: never ``float``.
 Number: TypeAlias = Decimal | int | Fraction
 
-Rounding: TypeAlias = Literal[
-    "ROUND_HALF_EVEN",
-    "ROUND_HALF_UP",
-    "ROUND_HALF_DOWN",
-    "ROUND_UP",
-    "ROUND_DOWN",
-    "ROUND_CEILING",
-    "ROUND_FLOOR",
-    "ROUND_05UP",
-]
-
-#: The rounding modes :meth:`Money.rounded` accepts. ``decimal.ROUND_HALF_UP``
-#: and friends are these same strings; short forms such as ``"half_up"`` work too.
-ROUNDING_MODES: Final = frozenset(
-    {
-        decimal.ROUND_HALF_EVEN,
-        decimal.ROUND_HALF_UP,
-        decimal.ROUND_HALF_DOWN,
-        decimal.ROUND_UP,
-        decimal.ROUND_DOWN,
-        decimal.ROUND_CEILING,
-        decimal.ROUND_FLOOR,
-        decimal.ROUND_05UP,
-    }
-)
-
 _CTX: Final = decimal.Context(
     prec=50,
     rounding=decimal.ROUND_HALF_EVEN,
@@ -75,153 +56,9 @@ _CTX: Final = decimal.Context(
     Emax=999_999,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
-
-# ISO 4217 List One minor units where CLDR's display digits differ.
-# Source: ISO 4217 "List One: Currency, fund and precious metal codes",
-# https://www.six-group.com/en/products-services/financial-information/data-standards.html
-_ISO_4217_OVERRIDES: Final[dict[str, int]] = {
-    "AFN": 2,
-    "ALL": 2,
-    "COP": 2,
-    "HUF": 2,
-    "IDR": 2,
-    "IQD": 3,
-    "IRR": 2,
-    "KPW": 2,
-    "LAK": 2,
-    "LBP": 2,
-    "MGA": 2,
-    "MMK": 2,
-    "RSD": 2,
-    "SOS": 2,
-    "SYP": 2,
-    "YER": 2,
-}
-
-
-def normalize_rounding(rounding: str, *, field: str = "rounding") -> str:
-    """Turn ``"half_up"``, ``"ROUND_HALF_UP"`` or ``decimal.ROUND_HALF_UP`` into a mode."""
-    if not isinstance(rounding, str):
-        raise MoneyError(f"expected a rounding mode name, got {rounding!r}", field=field)
-    name = rounding.strip().upper()
-    if not name.startswith("ROUND_"):
-        name = "ROUND_" + name
-    if name not in ROUNDING_MODES:
-        allowed = ", ".join(sorted(m.removeprefix("ROUND_").lower() for m in ROUNDING_MODES))
-        raise MoneyError(f"unknown rounding mode {rounding!r} (use one of: {allowed})", field=field)
-    return name
-
-
-class Currency:
-    """An ISO 4217 currency: its code, minor units and English name.
-
-    Instances are interned: ``Currency("USD") is Currency("USD")``.
-
-    >>> Currency("JPY").minor_units, Currency("KWD").minor_units
-    (0, 3)
-    """
-
-    __slots__ = ("_quantum", "code", "minor_units", "name")
-
-    code: str
-    minor_units: int
-    name: str
-    _quantum: Decimal
-
-    def __new__(cls, code: str | Currency) -> Currency:
-        if isinstance(code, Currency):
-            return code
-        return _currency(code)
-
-    @classmethod
-    def _build(cls, code: str, minor_units: int, name: str) -> Currency:
-        self = object.__new__(cls)
-        object.__setattr__(self, "code", code)
-        object.__setattr__(self, "minor_units", minor_units)
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "_quantum", Decimal(1).scaleb(-minor_units))
-        return self
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Currency is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"Currency is immutable; cannot delete {name!r}")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (Currency, (self.code,))
-
-    def __copy__(self) -> Currency:
-        return self
-
-    def __deepcopy__(self, memo: object) -> Currency:
-        return self
-
-    def __repr__(self) -> str:
-        return f"Currency({self.code!r})"
-
-    def __str__(self) -> str:
-        return self.code
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Currency):
-            return self.code == other.code
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.code)
-
-    @property
-    def quantum(self) -> Decimal:
-        """The smallest unit as a Decimal: ``0.01`` for USD, ``1`` for JPY."""
-        return self._quantum
-
-    @staticmethod
-    def all_codes() -> frozenset[str]:
-        """Every currency code `sla` knows (CLDR's list, including historical codes)."""
-        return _known_codes()
-
-
-@cache
-def _known_codes() -> frozenset[str]:
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies())
-
-
-_REGISTRY: dict[str, Currency] = {}
-
-
-def _currency(code: str) -> Currency:
-    found = _REGISTRY.get(code) if isinstance(code, str) else None
-    if found is None:
-        found = _REGISTRY[code] = _lookup_currency(code)
-    return found
-
-
-def _lookup_currency(code: str) -> Currency:
-    if not isinstance(code, str):
-        raise CurrencyError(
-            f"expected an ISO 4217 code such as 'USD', got {type(code).__name__} {code!r}",
-            field="currency",
-        )
-    text = code.strip()
-    if len(text) != 3 or not text.isascii() or not text.isalpha():
-        raise CurrencyError(
-            f"{code!r} is not an ISO 4217 code (three letters such as 'USD')", field="currency"
-        )
-    if not text.isupper():
-        raise CurrencyError(
-            f"{code!r} is not an ISO 4217 code; codes are upper case (did you mean "
-            f"{text.upper()!r}?)",
-            field="currency",
-        )
-    if text not in _known_codes():
-        raise CurrencyError(f"unknown currency code {text!r}", field="currency")
-    from babel.numbers import get_currency_name, get_currency_precision
-
-    minor = _ISO_4217_OVERRIDES.get(text, get_currency_precision(text))
-    return Currency._build(text, int(minor), str(get_currency_name(text, locale="en")))
+# Bound by assignment, not import: CPython compiles ``imported_name.get(...)`` as an attribute
+# load plus call rather than a method call, which costs Money() about 5 %.
+_REGISTRY: Final = _CURRENCY_REGISTRY
 
 
 def _to_decimal(value: object, *, field: str = "amount") -> Decimal:

@@ -16,6 +16,7 @@ from sla.calendar._hours import DAY, parse_weekly
 from sla.calendar._instants import local_date, to_epoch, wall_to_epoch, zone
 from sla.calendar._rules import Rules, Version, parse_holidays, parse_overrides
 from sla.calendar._timeline import Engine, _day_closures, _overrides
+from sla.calendar._versions import checked_versions, version_index
 
 __all__ = ["Calendar"]
 
@@ -137,38 +138,7 @@ class Calendar:
         the first entry's instant must be ``None`` (in force since always).
         An optional third item labels the version (default ``v1``, ``v2``, ...).
         """
-        problems: list[Problem] = []
-        versions: list[Version] = []
-        previous: int | None = None
-        for i, entry in enumerate(entries):
-            where = f"versions[{i}]"
-            when, calendar = entry[0], entry[1]
-            label = entry[2] if len(entry) > 2 else f"v{i + 1}"
-            if not isinstance(calendar, Calendar) or len(calendar.versions) != 1:
-                problems.append(Problem(where, "expected a calendar with a single version"))
-                continue
-            start: int | None = None
-            if i == 0 and when is not None:
-                problems.append(Problem(where, "the first version must start at None (always)"))
-            elif i > 0:
-                if when is None:
-                    problems.append(Problem(where, "a later version needs an effective instant"))
-                    continue
-                try:
-                    start = to_epoch(when, field=f"{where}.effective_from")
-                except CalendarError as error:
-                    problems.extend(error.problems)
-                    continue
-                if previous is not None and start <= previous:
-                    problems.append(Problem(where, "versions must start in increasing order"))
-                previous = start
-            if versions and calendar.tz != versions[0].rules.tz:
-                problems.append(Problem(where, "all versions must share one time zone"))
-            versions.append(Version(start, str(label), calendar.versions[0].rules))
-        if not versions and not problems:
-            problems.append(Problem("versions", "at least one version is required"))
-        if problems:
-            raise CalendarError.from_problems(problems, what="calendar versions")
+        versions = checked_versions(entries)
         first = entries[0][1]
         return cls(tuple(versions), name if name is not None else first.name)
 
@@ -233,29 +203,7 @@ class Calendar:
             version or several.
         """
         count = len(self.versions)
-        if isinstance(key, str):
-            found = [i for i, v in enumerate(self.versions) if v.label == key]
-            labels = ", ".join(repr(v.label) for v in self.versions)
-            if not found:
-                raise CalendarError(
-                    f"no version labelled {key!r} (versions: {labels})", field="version"
-                )
-            if len(found) > 1:
-                raise CalendarError(
-                    f"{len(found)} versions are labelled {key!r}; pick one by index",
-                    field="version",
-                )
-            index = found[0]
-        elif isinstance(key, int) and not isinstance(key, bool):
-            if not -count <= key < count:
-                raise CalendarError(
-                    f"version index {key} is out of range for {count} version(s)", field="version"
-                )
-            index = key % count
-        else:
-            raise CalendarError(
-                f"expected a version index or label, got {type(key).__name__}", field="version"
-            )
+        index = version_index(self.versions, key)
         if count == 1:
             return self
         single = self._single.get(index)

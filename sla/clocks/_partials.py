@@ -24,9 +24,11 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from sla._errors import ClockError
+from sla.clocks._codes import Ints, _codes, _combine, _ints
+from sla.clocks._periods import _PERIODS, _period_codes
+from sla.clocks._periods import Period as Period
 
 if TYPE_CHECKING:
     from sla.clocks._compliance import ServiceLevelTarget
@@ -41,13 +43,10 @@ __all__ = [
     "percentile_of_counts",
 ]
 
-Ints = npt.NDArray[np.int64]
-Period = Literal["day", "week", "month", "quarter", "year"]
 #: Every grouping :func:`~sla.clocks.compliance` knows; partials are kept at this grain.
 COMPLIANCE_GROUPS: Final = ("tier", "channel", "metric", "priority", "period")
 #: Columns of a partials table: the fine group, what is counted, its value and how often.
 PARTIAL_COLUMNS: Final = (*COMPLIANCE_GROUPS, "measure", "value", "count")
-_PERIODS: Final = ("day", "week", "month", "quarter", "year")
 _TEXT: Final = ("tier", "channel", "metric", "priority")
 _CLOCKS: Final = (("business", "elapsed_seconds"), ("calendar", "calendar_seconds"))
 _ANSWERED: Final = ("met", "breached")
@@ -94,120 +93,6 @@ def _cycles_arrow(cycles: Any) -> Any:
 def _wanted(names: Iterable[str]) -> list[str]:
     """The columns compliance reads, plus the cycles' own zone (``tz``) when the table has it."""
     return [*_NEEDED, "tz"] if "tz" in set(names) else list(_NEEDED)
-
-
-def _codes(column: Any) -> tuple[Ints, list[Any]]:
-    """Dense codes of a column and the value of each code (``None`` for null: the last code)."""
-    import pyarrow as pa
-
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if pa.types.is_dictionary(column.type):
-        # Codes of the (small) dictionary, looked up by index: no string per row.
-        inner, values = _codes(column.dictionary)
-        index = column.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        lookup = np.append(inner, len(values) - 1)  # index -1 (null) -> the null code
-        return lookup[index], values
-    if pa.types.is_null(column.type):
-        column = column.cast(pa.string())
-    encoded = column.dictionary_encode()
-    values = encoded.dictionary.to_pylist()
-    codes = encoded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
-    return codes.astype(np.int64, copy=False), [*values, None]
-
-
-def _ints(column: Any) -> Ints:
-    return np.asarray(column.fill_null(0).to_numpy(), dtype=np.int64)
-
-
-def _dense(keys: Ints) -> tuple[Ints, Ints]:
-    """Dense codes ``0..k-1`` of integer keys (in key order) and one row holding each code."""
-    if not len(keys):
-        return keys, keys
-    low, high = int(keys.min()), int(keys.max())
-    span = high - low + 1
-    if span <= 4 * len(keys) + 1024:
-        where = np.full(span, -1, dtype=np.int64)
-        where[keys - low] = np.arange(len(keys), dtype=np.int64)
-        present = where >= 0
-        code_of = np.cumsum(present, dtype=np.int64) - 1
-        return code_of[keys - low], where[present]
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return inverse.astype(np.int64).reshape(-1), first.astype(np.int64)
-
-
-def _combine(codes: Sequence[Ints], radices: Sequence[int]) -> tuple[Ints, Ints]:
-    """Dense codes of tuples of codes (mixed radix, re-densified before it could overflow)."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    size = 1
-    for column, radix in zip(codes, radices, strict=True):
-        if size * radix >= 2**62:
-            key, _ = _dense(key)
-            size = int(key.max()) + 1 if len(key) else 1
-        key = key * radix + column
-        size *= radix
-    return _dense(key)
-
-
-# -- periods ----------------------------------------------------------------------------------
-
-
-def _local_days(start: Ints, tz: str) -> Any:
-    """Local wall times (``datetime64[s]``) of epoch seconds ``start`` in zone ``tz``."""
-    import pandas as pd
-
-    try:
-        instants = pd.DatetimeIndex(start.astype("datetime64[s]")).tz_localize("UTC")
-        return instants.tz_convert(tz).tz_localize(None).to_numpy()
-    except Exception as error:  # unknown zone names raise several exception types
-        raise ClockError(f"unknown time zone {tz!r}", field="tz") from error
-
-
-def _period_codes(start: Ints, tz: str | Any, period: str) -> tuple[Ints, list[Any]]:
-    """Period of each instant in zone ``tz``: dense codes and their labels, formatted once each.
-
-    ``tz`` is one zone name, or ``(codes, zones)``: each row's own zone (a
-    ``None`` zone counts as UTC). Labels are those of ``strftime``
-    (``2025-06-30``, ``2025-W27``, ``2025-06``, ``2025-Q2``, ``2025``); the
-    local wall time comes from pandas' zone conversion, the calendar
-    arithmetic from numpy.
-    """
-    import datetime as dt
-
-    if isinstance(tz, str):
-        local = _local_days(start, tz)
-    else:
-        zone_codes, zones = tz
-        local = np.empty(len(start), dtype="datetime64[s]")
-        for code in np.unique(zone_codes).tolist():
-            rows = zone_codes == code
-            local[rows] = _local_days(start[rows], zones[code] or "UTC")
-    if period == "month" or period == "quarter":
-        key = local.astype("datetime64[M]").astype(np.int64)
-        if period == "quarter":
-            key = key // 3
-    elif period == "year":
-        key = local.astype("datetime64[Y]").astype(np.int64)
-    else:
-        key = local.astype("datetime64[D]").astype(np.int64)
-        if period == "week":
-            key = key - (key + 3) % 7  # the Monday of the ISO week (1970-01-01 was a Thursday)
-    codes, first = _dense(key)
-    epoch = dt.date(1970, 1, 1).toordinal()
-    labels: list[Any] = []
-    for k in key[first].tolist():
-        if period == "month":
-            labels.append(f"{1970 + k // 12:04d}-{k % 12 + 1:02d}")
-        elif period == "quarter":
-            labels.append(f"{1970 + k // 4}-Q{k % 4 + 1}")
-        elif period == "year":
-            labels.append(f"{1970 + k:04d}")
-        elif period == "week":
-            year, week, _ = dt.date.fromordinal(epoch + k).isocalendar()
-            labels.append(f"{year:04d}-W{week:02d}")
-        else:
-            labels.append(dt.date.fromordinal(epoch + k).isoformat())
-    return codes, labels
 
 
 # -- partials ---------------------------------------------------------------------------------
