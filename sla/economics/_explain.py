@@ -51,14 +51,24 @@ def explanation(
     return Explanation(name, _fmt(value), formula, pairs, tuple(steps))
 
 
-class Figure(float):
+class _Explained:
+    """The shared half of :class:`Figure` and :class:`Count`: a lazily built explanation."""
+
+    _explanation: Explanation | Callable[[], Explanation]
+
+    def explain(self) -> Explanation:
+        """The formula, inputs and intermediate steps behind this number."""
+        if not isinstance(self._explanation, Explanation):
+            self._explanation = self._explanation()
+        return self._explanation
+
+
+class Figure(_Explained, float):
     """A float that remembers how it was computed: ``figure.explain()``.
 
     It *is* a float (compare it, format it, put it in numpy); arithmetic on it
     returns plain floats.
     """
-
-    _explanation: Explanation | Callable[[], Explanation]
 
     def __new__(cls, value: float, why: Explanation | Callable[[], Explanation]) -> Figure:
         # ``why`` may be a callable: the explanation is then built only when asked for.
@@ -66,32 +76,18 @@ class Figure(float):
         self._explanation = why
         return self
 
-    def explain(self) -> Explanation:
-        """The formula, inputs and intermediate steps behind this number."""
-        if not isinstance(self._explanation, Explanation):
-            self._explanation = self._explanation()
-        return self._explanation
-
     def __reduce__(self) -> tuple[object, ...]:
         return (Figure, (float(self), self.explain()))
 
 
-class Count(int):
+class Count(_Explained, int):
     """An int (agents, FTE seats, clients) that remembers how it was computed."""
-
-    _explanation: Explanation | Callable[[], Explanation]
 
     def __new__(cls, value: int, why: Explanation | Callable[[], Explanation]) -> Count:
         # ``why`` may be a callable: the explanation is then built only when asked for.
         self = super().__new__(cls, value)
         self._explanation = why
         return self
-
-    def explain(self) -> Explanation:
-        """The formula, inputs and intermediate steps behind this number."""
-        if not isinstance(self._explanation, Explanation):
-            self._explanation = self._explanation()
-        return self._explanation
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Count, (int(self), self.explain()))
