@@ -28,24 +28,33 @@ _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _YEARLY = re.compile(r"^\s*(?:--)?(\d{2})-(\d{2})\s*$")
 
 
-@attrs.frozen(slots=True)
-class Holiday:
-    """A whole local day closed: on one ``date``, or every year on ``month``/``day``."""
+class _OnADay:
+    """A rule for one dated local day, or for a month/day every year."""
 
+    __slots__ = ()
     date: _Date | None
-    name: str | None = None
-    month: int = 0
-    day: int = 0
+    month: int
+    day: int
 
     @property
     def key(self) -> str:
-        """``2025-12-25`` for a dated holiday, ``12-25`` for a yearly one."""
+        """``2025-12-25`` for a dated rule, ``12-25`` for a yearly one."""
         return self.date.isoformat() if self.date else f"{self.month:02d}-{self.day:02d}"
 
     def falls_on(self, day: _Date) -> bool:
         if self.date is not None:
             return self.date == day
         return day.month == self.month and day.day == self.day
+
+
+@attrs.frozen(slots=True)
+class Holiday(_OnADay):
+    """A whole local day closed: on one ``date``, or every year on ``month``/``day``."""
+
+    date: _Date | None
+    name: str | None = None
+    month: int = 0
+    day: int = 0
 
 
 @lru_cache(maxsize=512)
@@ -125,7 +134,7 @@ class HolidaySet:
 
 
 @attrs.frozen(slots=True)
-class Override:
+class Override(_OnADay):
     """Special hours replacing one local day's hours (``intervals=()`` closes it)."""
 
     date: _Date | None
@@ -133,15 +142,6 @@ class Override:
     name: str | None = None
     month: int = 0
     day: int = 0
-
-    @property
-    def key(self) -> str:
-        return self.date.isoformat() if self.date else f"{self.month:02d}-{self.day:02d}"
-
-    def falls_on(self, day: _Date) -> bool:
-        if self.date is not None:
-            return self.date == day
-        return day.month == self.month and day.day == self.day
 
 
 @attrs.frozen(slots=True)

@@ -240,26 +240,22 @@ def run_month(
         mine = [a for a in found if a.tier == code]
         plan = contract_plan(contract, code)
         if contacts_table is not None:
+            count = int((contacts_table["tier"] == code).sum())
             usage = _usage(code, contacts_table)
         else:
-            counted = cycles[(cycles["tier"] == code)]["contact_id"].nunique()
-            usage = {"contacts.voice" if code == "A" else "contacts.written": int(counted)}
+            count = int(cycles[cycles["tier"] == code]["contact_id"].nunique())
+            usage = {"contacts.voice" if code == "A" else "contacts.written": count}
         bill = invoice(plan, usage, attainments(mine), period)
-        count = (
-            int((contacts_table["tier"] == code).sum())
-            if contacts_table is not None
-            else int(cycles[cycles["tier"] == code]["contact_id"].nunique())
-        )
         econ: dict[str, Any] = {}
         curve: list[dict[str, Any]] = []
         if contacts_table is not None and count:
-            revenue = (bill.total / count) if count else Money.zero(bill.total.currency)
+            revenue = bill.total / count
             coverage = contract.calendars[contract.tiers[code].coverage]
             open_hours = (
                 Decimal(coverage.elapsed_seconds(int(start.timestamp()), int(end.timestamp())))
                 / 3600
             )
-            econ, curve = _economics(code, contacts_table, revenue, open_hours)  # fmt: skip
+            econ, curve = _economics(code, contacts_table, revenue, open_hours)
         series: dict[str, list[tuple[float, float]]] = {}
         for row in daily[daily["tier"] == code].to_dict("records"):
             finished = row["met"] + row["breached"] + row["abandoned"]
