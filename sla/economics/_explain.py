@@ -2,53 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 
-import attrs
+from sla._explain import Explanation, explanation
 
-__all__ = ["Count", "Explanation", "Figure"]
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
-
-
-@attrs.frozen(slots=True)
-class Explanation:
-    """How a figure was computed: its formula, the inputs and the intermediate steps.
-
-    ``str(explanation)`` renders it for people; the fields are there for programs.
-    """
-
-    name: str
-    value: str
-    formula: str
-    inputs: tuple[tuple[str, str], ...] = ()
-    steps: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        lines = [f"{self.name} = {self.value}", f"  formula: {self.formula}"]
-        if self.inputs:
-            lines.append("  inputs:")
-            lines.extend(f"    {key} = {value}" for key, value in self.inputs)
-        if self.steps:
-            lines.append("  steps:")
-            lines.extend(f"    {step}" for step in self.steps)
-        return "\n".join(lines)
-
-
-def explanation(
-    name: str,
-    value: object,
-    formula: str,
-    inputs: Mapping[str, object] | None = None,
-    steps: Iterable[str] = (),
-) -> Explanation:
-    """Build an :class:`Explanation`, rendering values as text."""
-    pairs = tuple((k, _fmt(v)) for k, v in (inputs or {}).items())
-    return Explanation(name, _fmt(value), formula, pairs, tuple(steps))
+__all__ = ["Count", "Explanation", "Figure", "explanation"]
 
 
 class _Explained:
