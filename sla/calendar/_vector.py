@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import CalendarError
-from sla.calendar._instants import to_epoch
+from sla.calendar._time import to_epoch
 
 if TYPE_CHECKING:
     from sla.calendar._calendar import Calendar
@@ -80,7 +80,7 @@ def _instants(values: Any, field: str) -> tuple[Ints, Callable[[Ints, str], Any]
         )
     if isinstance(values, list | tuple):
         seconds = np.fromiter((to_epoch(v, field=field) for v in values), np.int64, len(values))
-        from sla.calendar._instants import zone
+        from sla.calendar._time import zone
 
         return seconds, lambda out, tz: [datetime.fromtimestamp(int(x), zone(tz)) for x in out]
     raise CalendarError(f"cannot read instants from {type(values).__name__}", field=field)

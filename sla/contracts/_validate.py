@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from sla._errors import ContractError, Problem, Severity
+from sla.calendar import localize
 from sla.contracts._resolve import Resolved, resolve
 from sla.contracts._routing import OTHER
 from sla.contracts._spec import Contract
@@ -253,8 +253,7 @@ def _check_availability(
     rotation = resolved.rotations.get(tier.on_call or "")
     if rotation is None or not needs_cover:
         return
-    zone = ZoneInfo(rotation.tz)
-    start = datetime.combine(contract.effective_from, time(), zone)
+    start = localize(datetime.combine(contract.effective_from, time()), rotation.tz)
     end = start + timedelta(days=GAP_HORIZON_DAYS)
     holes = [g for g in rotation.gaps(start, end) if cal.elapsed(g.start, g.end) < g.end - g.start]
     if holes:

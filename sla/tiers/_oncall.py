@@ -1,25 +1,25 @@
 """On-call rotations: layers of shifts handed off at a local time in a zone, plus overrides.
 
-Wall times become instants by RFC 5545 rules (the rule the calendars use): a
-hand-off inside a spring-forward gap moves forward by the gap, one in the
-autumn overlap happens at the first occurrence. The UTC offset is looked up
-for every date, so a weekend rotation hands off at 18:00 local on both sides
-of a DST change.
+Wall times become instants through :func:`sla.calendar.wall_to_epoch` with
+its default RFC 5545 rule (the rule the calendars use): a hand-off inside a
+spring-forward gap moves forward by the gap, one in the autumn overlap happens
+at the first occurrence. The UTC offset is looked up for every date, so a
+weekend rotation hands off at 18:00 local on both sides of a DST change.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from sla._errors import TierError
+from sla.calendar import from_epoch, wall_to_epoch, zone
+from sla.calendar import to_epoch as _to_epoch
 
 __all__ = [
     "OnCallRotation",
@@ -36,16 +36,11 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 def to_epoch(t: datetime, *, field: str = "t") -> int:
-    """Whole epoch seconds of an aware datetime (floor).
+    """Whole epoch seconds of an aware datetime (floor), by :func:`sla.calendar.to_epoch`.
 
     :raises TierError: for a naive datetime.
     """
-    if not isinstance(t, datetime) or t.tzinfo is None or t.utcoffset() is None:
-        raise TierError(
-            f"{t!r} is not a timezone-aware datetime; attach a zone (naive times are ambiguous)",
-            field=field,
-        )
-    return math.floor(t.timestamp())
+    return _to_epoch(t, field=field, error=TierError)
 
 
 def parse_clock(text: str, *, field: str, allow_24: bool = False) -> int:
@@ -78,20 +73,11 @@ def _clock_text(minutes: int) -> str:
 
 @lru_cache(maxsize=65_536)
 def _instant(tz: str, ordinal: int, minutes: int) -> int:
-    # fold=0 is RFC 5545: a gap time moves forward by the gap, an overlap takes the first.
-    day = date.fromordinal(ordinal + minutes // 1440)
-    minutes %= 1440
-    local = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=_zone(tz))
-    return math.floor(local.timestamp())
-
-
-@lru_cache(maxsize=256)
-def _zone(tz: str) -> ZoneInfo:
-    return ZoneInfo(tz)
+    return wall_to_epoch(zone(tz, error=TierError), date.fromordinal(ordinal), minutes * 60)
 
 
 def _local_ordinal(tz: str, ts: int) -> int:
-    return datetime.fromtimestamp(ts, _zone(tz)).toordinal()
+    return from_epoch(ts, zone(tz, error=TierError)).toordinal()
 
 
 @attrs.frozen(slots=True)
@@ -320,10 +306,8 @@ class OnCallRotation:
         return merged
 
     def _shift(self, lo: int, hi: int, who: str | None, source: str) -> Shift:
-        zone = _zone(self.tz)
-        return Shift(
-            datetime.fromtimestamp(lo, zone), datetime.fromtimestamp(hi, zone), who, source
-        )
+        info = zone(self.tz, error=TierError)
+        return Shift(from_epoch(lo, info), from_epoch(hi, info), who, source)
 
     def shifts(self, start: datetime, end: datetime) -> tuple[Shift, ...]:
         """The on-call shifts overlapping ``[start, end)``, clipped to it, in time order."""
