@@ -258,3 +258,17 @@ def test_no_module_outside_the_time_module_converts_wall_times_or_looks_up_zones
         if p not in owners and ("ZoneInfo(" in p.read_text() or ".timestamp()" in p.read_text())
     ]
     assert offenders == []
+
+
+def test_batches_refuse_the_horizon_like_the_scalar_queries() -> None:
+    import numpy as np
+
+    starts = np.array([to_epoch(datetime(2025, 6, 2, 9, tzinfo=UTC))], dtype=np.int64)
+    huge = np.array([10**17], dtype=np.int64)
+    for cal in (W, Calendar.always()):
+        with _fast(), pytest.raises(CalendarError, match="horizon"):  # type: ignore[attr-defined]
+            cal.add_many(starts, huge)
+        with pytest.raises(CalendarError, match="horizon"):
+            cal.add_seconds(int(starts[0]), int(huge[0]))
+        with pytest.raises(CalendarError, match="horizon"):
+            cal.elapsed_many(starts, np.array([253402300799], dtype=np.int64))
