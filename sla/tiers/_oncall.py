@@ -325,5 +325,12 @@ class OnCallRotation:
 
 
 def weekly_handoff_anchor(start: date, handoff_day: int) -> date:
-    """The handoff weekday on or before ``start``."""
-    return start - timedelta(days=(start.weekday() - handoff_day) % 7)
+    """The handoff weekday on or after ``start``: the layer's first turn.
+
+    A layer does not exist before its start, so its first turn (the first
+    participant's) begins at the first hand-off on or after the start date,
+    never at one before it: a layer starting Wednesday with a Friday 18:00
+    hand-off covers nobody until that Friday, and its first weekend is the
+    first participant's.
+    """
+    return start + timedelta(days=(handoff_day - start.weekday()) % 7)

@@ -321,3 +321,23 @@ def test_on_call_is_constant_between_reported_boundaries(spec: RotationSpec, t: 
     probe = t + timedelta(minutes=97)
     (piece,) = [p for p in pieces if p.start <= probe < p.end]
     assert rotation.on_call(probe.astimezone(UTC)) == piece.who
+
+
+def test_a_layer_starting_midweek_covers_nobody_before_it_exists() -> None:
+    # Issue 17: start Wednesday 2025-10-08, weekly hand-off Friday 18:00 (Berlin).
+    rotation = RotationSpec.model_validate(
+        {
+            "tz": "Europe/Berlin",
+            "layers": [
+                {"participants": ["ann", "bob"], "start": "2025-10-08", "handoff": "fri 18:00"}
+            ],
+        }
+    ).build("weekends")
+    assert rotation.on_call(at("2025-10-04T12:00+02:00")) is None  # before the layer exists
+    assert rotation.on_call(at("2025-10-09T12:00+02:00")) is None  # before its first hand-off
+    assert rotation.on_call(at("2025-10-10T17:59+02:00")) is None
+    # The first real weekend is the first participant's, the next one the second's.
+    assert rotation.on_call(at("2025-10-10T18:00+02:00")) == "ann"
+    assert rotation.on_call(at("2025-10-11T12:00+02:00")) == "ann"
+    assert rotation.on_call(at("2025-10-18T12:00+02:00")) == "bob"
+    assert rotation.on_call(at("2025-10-25T12:00+02:00")) == "ann"
