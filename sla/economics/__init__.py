@@ -5,6 +5,9 @@ Queueing: :class:`Queue` (Erlang C, or Erlang A ``with_patience``),
 :func:`agents_for_intervals` (vectorized), written channels
 (:class:`ChatQueue`, :class:`WrittenQueue`) and :class:`PersonalManager`.
 
+The manager's book: :func:`compare_book` sets a personal manager answering
+by voice (A) against the same manager behind a front desk (B).
+
 Money: :class:`TierEconomics` with :class:`Costs`, a price model
 (:class:`PerContact`, :class:`PerMinute`, :class:`PerAgentHour`,
 :class:`PerTierMonth`, :class:`PerResolvedContact`) and an optional
@@ -12,6 +15,7 @@ Money: :class:`TierEconomics` with :class:`Costs`, a price model
 Every figure explains itself (``.explain()``).
 """
 
+from sla.economics._book import BookComparison, BookOption, ManagerBook, compare_book
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
@@ -29,12 +33,15 @@ from sla.economics._table import Table
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
 
 __all__ = [
+    "BookComparison",
+    "BookOption",
     "ChatQueue",
     "Costs",
     "Count",
     "Deflection",
     "Explanation",
     "Figure",
+    "ManagerBook",
     "Outcome",
     "PerAgentHour",
     "PerContact",
@@ -48,6 +55,7 @@ __all__ = [
     "TierEconomics",
     "WrittenQueue",
     "agents_for_intervals",
+    "compare_book",
     "erlang_b",
     "erlang_c",
     "scheduled_agents",
