@@ -245,24 +245,53 @@ class Queue:
         )
 
     def asa(self, agents: int) -> Figure:
-        """Average speed of answer in seconds (``inf`` at or above 100 % load).
+        """Average speed of answer of *answered* calls in seconds, as reports measure it.
 
-        Erlang C: ``C AHT / (n - a)``. Erlang A: the mean wait of all offered
-        callers, ``P(abandon) * patience`` (Little's law), always finite.
+        Erlang C: ``C AHT / (n - a)`` (``inf`` at or above 100 % load).
+        Erlang A: the mean wait of callers who were answered (abandoners left
+        out), from the served-wait density; always finite. The mean wait of
+        *all* arrivals, abandoners included, is :meth:`mean_wait`.
         """
         n = ec.check_agents(agents)
         if self._r is not None:
             q = self._a(n)
-            value = q.mean_wait_over_aht * self._aht_s
-            formula = "P(abandon) * patience"
-            steps = [f"P(abandon) = {q.abandon_probability:.6g}"]
+            value = q.answered_wait_over_aht * self._aht_s
+            formula = "integral of s * served-wait density / P(served)"
+            steps = [
+                f"P(abandon) = {q.abandon_probability:.6g}",
+                f"mean wait of all arrivals (s) = {q.mean_wait_over_aht * self._aht_s:.6g}",
+            ]
         else:
             _b, c = self._b_c(n)
             a = float(self.traffic)
             value = c * self._aht_s / (n - a) if n > a else (0.0 if a == 0 else math.inf)
             formula = "C AHT / (n - a) if n > a else inf"
             steps = [f"Erlang C = {c:.6g}"]
-        return Figure(value, explanation("ASA (s)", value, formula, self._inputs(n), steps))
+        return Figure(
+            value, explanation("ASA of answered calls (s)", value, formula, self._inputs(n), steps)
+        )
+
+    def mean_wait(self, agents: int) -> Figure:
+        """Mean wait of *all* arrivals in seconds, abandoners included (their time to hang up).
+
+        Erlang A: ``P(abandon) * patience`` (Little's law); this is what some
+        tools print as "ASA". Erlang C: equal to :meth:`asa`, as nobody abandons.
+        """
+        n = ec.check_agents(agents)
+        if self._r is None:
+            return self.asa(n)
+        q = self._a(n)
+        value = q.mean_wait_over_aht * self._aht_s
+        return Figure(
+            value,
+            explanation(
+                "mean wait of all arrivals (s)",
+                value,
+                "P(abandon) * patience",
+                self._inputs(n),
+                [f"P(abandon) = {q.abandon_probability:.6g}"],
+            ),
+        )
 
     def occupancy(self, agents: int) -> Figure:
         """Share of agent time spent handling contacts (capped at 1.0)."""
@@ -353,7 +382,7 @@ class Queue:
                 service_level=sl,
                 among=among,
                 max_abandon=abandon,
-                max_mean_wait_over_aht=None if asa is None else asa / aht_s,
+                max_answered_wait_over_aht=None if asa is None else asa / aht_s,
                 max_occupancy=occ,
             )
             formula = "smallest n >= 0 meeting every target under Erlang A (search from 0)"
