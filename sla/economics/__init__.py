@@ -13,6 +13,7 @@ Every figure explains itself (``.explain()``).
 """
 
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
+from sla.economics._distributions import Distribution
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
 from sla.economics._prices import (
@@ -25,6 +26,7 @@ from sla.economics._prices import (
 )
 from sla.economics._queue import Queue, agents_for_intervals, scheduled_agents, traffic
 from sla.economics._scenarios import sensitivity, what_if
+from sla.economics._simulate import Estimate, Simulation
 from sla.economics._table import Table
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
 
@@ -33,6 +35,8 @@ __all__ = [
     "Costs",
     "Count",
     "Deflection",
+    "Distribution",
+    "Estimate",
     "Explanation",
     "Figure",
     "Outcome",
@@ -44,6 +48,7 @@ __all__ = [
     "PersonalManager",
     "Price",
     "Queue",
+    "Simulation",
     "Table",
     "TierEconomics",
     "WrittenQueue",

@@ -15,8 +15,11 @@ import numpy.typing as npt
 from sla._errors import EconomicsError, Problem
 from sla.economics import _erlang as ec
 from sla.economics._check import fraction, number, positive_duration, raise_all, target_share
+from sla.economics._confirm import Targets, confirm_staffing
+from sla.economics._distributions import Distribution
 from sla.economics._erlang_a import ErlangA, erlang_a, required_agents_a
 from sla.economics._explain import Count, Explanation, Figure, explanation
+from sla.economics._simulate import Simulation, simulate_queue
 from sla.economics._table import Table
 from sla.money import Money
 
@@ -319,6 +322,33 @@ class Queue:
             ),
         )
 
+    def simulate(
+        self,
+        agents: int,
+        within: timedelta,
+        *,
+        service: Distribution | timedelta | None = None,
+        patience: Distribution | timedelta | None = None,
+        customers: int = 200_000,
+        seed: int = 0,
+    ) -> Simulation:
+        """Simulate ``customers`` calls event by event; figures with 95 % confidence intervals.
+
+        ``service`` (handle times) defaults to exponential with the AHT;
+        ``patience`` to the queue's (exponential), or none. A
+        :class:`Distribution` without a mean takes the queue's mean. Seeded:
+        the same arguments give the same figures. See :mod:`sla.economics._simulate`.
+        """
+        return simulate_queue(
+            self,
+            agents,
+            within,
+            service=service,
+            patience=patience,
+            customers=customers,
+            seed=seed,
+        )
+
     # -- staffing ------------------------------------------------------------
 
     def agents_for(
@@ -330,10 +360,21 @@ class Queue:
         max_abandon: float | None = None,
         max_occupancy: float | None = None,
         among: Among = "offered",
+        check: Literal["formula", "simulate"] = "formula",
+        service: Distribution | timedelta | None = None,
+        patience: Distribution | timedelta | None = None,
+        customers: int = 400_000,
+        seed: int = 0,
     ) -> Count:
         """The smallest number of agents on the phone meeting *all* given targets.
 
         ``service_level`` needs ``within``; ``max_abandon`` needs a patience.
+        ``max_asa`` bounds the ASA of *answered* calls, as reports measure it.
+
+        ``check="simulate"`` takes the formula's answer, then the smallest
+        staffing whose simulated figures (:meth:`simulate` with ``service``,
+        ``patience``, ``customers`` and ``seed``) meet every target; its
+        ``explain()`` lists each candidate with its 95 % confidence interval.
         """
         problems: list[Problem] = []
         aht_s = self.aht.total_seconds()
@@ -361,6 +402,10 @@ class Queue:
             problems.append(Problem("max_abandon", "needs a queue with patience (with_patience)"))
         if sl is None and asa is None and abandon is None and occ is None:
             problems.append(Problem("targets", "give at least one target"))
+        if check not in ("formula", "simulate"):
+            problems.append(Problem("check", f"must be 'formula' or 'simulate', got {check!r}"))
+        elif check == "formula" and (service is not None or patience is not None):
+            problems.append(Problem("check", "service= and patience= shapes need check='simulate'"))
         if problems:
             raise_all(problems, "staffing targets")
         a = self._traffic
@@ -393,6 +438,18 @@ class Queue:
             inputs.update({"max ASA (s)": asa, "max abandon": abandon, "max occupancy": occ})
             return explanation("agents required", n, formula, inputs, steps)
 
+        if check == "simulate":
+            targets = Targets(sl, None if t is None else t * aht_s, among, asa, abandon, occ)
+            return confirm_staffing(
+                self,
+                n,
+                why(),
+                targets,
+                service=service,
+                patience=patience,
+                customers=customers,
+                seed=seed,
+            )
         return Count(n, why)
 
     def staffing_curve(
