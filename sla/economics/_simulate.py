@@ -33,7 +33,7 @@ from sla.economics._distributions import Distribution, as_distribution
 if TYPE_CHECKING:
     from sla.economics._queue import Queue
 
-__all__ = ["Estimate", "Simulation", "fcfs", "simulate_queue"]
+__all__ = ["Estimate", "Run", "Simulation", "fcfs", "run_queue", "simulate_queue", "summarize"]
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -169,25 +169,39 @@ class Simulation:
         )
 
 
-def simulate_queue(
-    queue: Queue,
-    agents: int,
-    within: timedelta,
-    *,
-    service: Distribution | timedelta | None = None,
-    patience: Distribution | timedelta | None = None,
-    customers: int = 200_000,
-    seed: int = 0,
-) -> Simulation:
-    """Simulate ``customers`` calls of ``queue`` with ``agents`` (see :meth:`Queue.simulate`)."""
-    problems: list[Problem] = []
+@attrs.frozen
+class Run:
+    """One simulated stream of calls: arrays in arrival order, times in seconds."""
+
+    arrivals: Floats
+    waits: Floats
+    answered: Bools
+    service: Floats
+    rate: float
+    inputs: tuple[tuple[str, object], ...]
+
+
+def _check_run(agents: object, customers: object, seed: object, problems: list[Problem]) -> None:
     if isinstance(agents, bool) or not isinstance(agents, int) or agents < 0:
         problems.append(Problem("agents", f"must be a whole number >= 0, got {agents!r}"))
-    t = positive_duration(within, "within", problems) if within != timedelta(0) else 0.0
     if isinstance(customers, bool) or not isinstance(customers, int) or customers < 2000:
         problems.append(Problem("customers", f"must be a whole number >= 2000, got {customers!r}"))
     if isinstance(seed, bool) or not isinstance(seed, int):
         problems.append(Problem("seed", f"must be a whole number, got {seed!r}"))
+
+
+def run_queue(
+    queue: Queue,
+    agents: int,
+    *,
+    service: Distribution | timedelta | None,
+    patience: Distribution | timedelta | None,
+    customers: int,
+    seed: int,
+) -> Run:
+    """Draw ``customers`` Poisson arrivals, handle times and patience; run :func:`fcfs`."""
+    problems: list[Problem] = []
+    _check_run(agents, customers, seed, problems)
     raise_all(problems, "simulation")
     handle = as_distribution(service, "service") or Distribution.exponential()
     leave = as_distribution(patience, "patience")
@@ -204,45 +218,25 @@ def simulate_queue(
             "a patience distribution without a mean needs a queue with patience",
             field="patience",
         )
+    if float(queue.calls) == 0:
+        raise EconomicsError("a queue with no calls has nothing to simulate", field="calls")
     aht = queue.aht.total_seconds()
-    load = float(queue.calls) * aht / queue.interval.total_seconds()
-    if leave is None and agents <= load * handle.mean_seconds(aht) / aht:
+    rate = float(queue.calls) / queue.interval.total_seconds()
+    load = rate * handle.mean_seconds(aht)
+    if leave is None and agents <= load:
         raise EconomicsError(
             f"without patience the queue grows without end unless agents exceed the load "
             f"({load:.4g} Erlangs); got {agents}",
             field="agents",
         )
-    if float(queue.calls) == 0:
-        raise EconomicsError("a queue with no calls has nothing to simulate", field="calls")
     rng = np.random.default_rng(seed)
-    rate = float(queue.calls) / queue.interval.total_seconds()
     arrivals = np.cumsum(rng.exponential(1.0 / rate, customers))
     served_time = handle.draw(rng, customers, aht)
     limit = None if leave is None else leave.draw(rng, customers, mean_patience or 1.0)
     waits, answered = fcfs(arrivals, served_time, limit, agents)
-    start = int(customers * WARMUP)
-    arrivals, waits, answered, served_time = (
-        arrivals[start:],
-        waits[start:],
-        answered[start:],
-        served_time[start:],
-    )
-    size = arrivals.size
-    bounds = np.linspace(0, size, BATCHES + 1).astype(np.int64)
-    ones = np.ones(size)
-    answered_f = answered.astype(np.float64)
-    level = batch_estimate((answered & (waits <= t)).astype(np.float64), ones, bounds)
-    asa = batch_estimate(np.where(answered, waits, 0.0), answered_f, bounds)
-    mean_wait = batch_estimate(waits, ones, bounds)
-    abandon = batch_estimate(1.0 - answered_f, ones, bounds)
-    # Busy time per batch over agent time in the batch's span of arrivals.
-    span = np.diff(np.append(arrivals, arrivals[-1] + 1.0 / rate))
-    busy = np.where(answered, served_time, 0.0)
-    occupancy = batch_estimate(busy, span * max(agents, 1), bounds)
     inputs: dict[str, object] = {
         "calls per hour": rate * 3600.0,
         "agents": agents,
-        "within (s)": t,
         "handle time": handle.describe(aht),
         "patience": "none (callers wait)"
         if leave is None
@@ -250,6 +244,45 @@ def simulate_queue(
         "customers simulated": customers,
         "seed": seed,
     }
-    return Simulation(
-        agents, t, size, level, asa, mean_wait, abandon, occupancy, tuple(inputs.items())
+    return Run(arrivals, waits, answered, served_time, rate, tuple(inputs.items()))
+
+
+def summarize(run: Run, agents: int, within: float) -> Simulation:
+    """The figures of a run with batch-means confidence intervals, warm-up dropped."""
+    start = int(run.arrivals.size * WARMUP)
+    arrivals, waits = run.arrivals[start:], run.waits[start:]
+    answered, served_time = run.answered[start:], run.service[start:]
+    size = arrivals.size
+    bounds = np.linspace(0, size, BATCHES + 1).astype(np.int64)
+    ones = np.ones(size)
+    answered_f = answered.astype(np.float64)
+    level = batch_estimate((answered & (waits <= within)).astype(np.float64), ones, bounds)
+    asa = batch_estimate(np.where(answered, waits, 0.0), answered_f, bounds)
+    mean_wait = batch_estimate(waits, ones, bounds)
+    abandon = batch_estimate(1.0 - answered_f, ones, bounds)
+    # Busy time of the calls arriving in a batch over the agent time of its span.
+    span = np.diff(np.append(arrivals, arrivals[-1] + 1.0 / run.rate))
+    busy = np.where(answered, served_time, 0.0)
+    occupancy = batch_estimate(busy, span * max(agents, 1), bounds)
+    inputs = (*run.inputs, ("within (s)", within))
+    return Simulation(agents, within, size, level, asa, mean_wait, abandon, occupancy, inputs)
+
+
+def simulate_queue(
+    queue: Queue,
+    agents: int,
+    within: timedelta,
+    *,
+    service: Distribution | timedelta | None = None,
+    patience: Distribution | timedelta | None = None,
+    customers: int = 200_000,
+    seed: int = 0,
+) -> Simulation:
+    """Simulate ``customers`` calls of ``queue`` with ``agents`` (see :meth:`Queue.simulate`)."""
+    problems: list[Problem] = []
+    t = positive_duration(within, "within", problems) if within != timedelta(0) else 0.0
+    raise_all(problems, "simulation")
+    run = run_queue(
+        queue, agents, service=service, patience=patience, customers=customers, seed=seed
     )
+    return summarize(run, agents, t)
