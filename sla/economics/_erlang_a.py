@@ -152,10 +152,13 @@ class ErlangA:
         ``log(s h(s))`` is concave in ``s``, so the integral runs over the one
         window around its peak where it is within ``e^-45`` of the top, in log
         space: stable from light load to deep overload and thousands of agents.
+        ``inf`` with no agents (no caller is ever answered).
         """
         served = 1.0 - self.abandon_probability
-        if self.traffic == 0.0 or self.agents == 0 or served <= 0.0:
+        if self.traffic == 0.0:
             return 0.0
+        if self.agents == 0 or served <= 0.0:
+            return math.inf  # nobody is answered: no speed of answer, and no target is met
         n, r, y = float(self.agents), self.patience_over_aht, self.y
         k = n + 1.0 / r
 

@@ -43,6 +43,8 @@ WARMUP: Final = 0.1
 #: Batches for the batch-means confidence intervals, and t(0.975, 19).
 BATCHES: Final = 20
 T_975: Final = 2.093024054408263
+#: Two-sided Student t quantiles for 19 degrees of freedom, by confidence level.
+T_QUANTILES: Final = {0.95: T_975, 0.99: 2.860934606449914}
 
 
 @attrs.frozen
@@ -62,9 +64,12 @@ class Estimate:
         """Upper end of the 95 % confidence interval."""
         return self.value + self.half_width
 
-    def covers(self, x: float) -> bool:
-        """Whether ``x`` lies inside the confidence interval."""
-        return self.low <= x <= self.high
+    def covers(self, x: float, *, level: float = 0.95) -> bool:
+        """Whether ``x`` lies inside the 95 % (or, with ``level=0.99``, 99 %) interval."""
+        if level not in T_QUANTILES:
+            raise EconomicsError(f"must be 0.95 or 0.99, got {level!r}", field="level")
+        half = self.half_width * T_QUANTILES[level] / T_975
+        return self.value - half <= x <= self.value + half
 
     def __float__(self) -> float:
         return self.value
