@@ -252,8 +252,9 @@ class Queue:
 
         Erlang C: ``C AHT / (n - a)`` (``inf`` at or above 100 % load).
         Erlang A: the mean wait of callers who were answered (abandoners left
-        out), from the served-wait density; always finite. The mean wait of
-        *all* arrivals, abandoners included, is :meth:`mean_wait`.
+        out), from the served-wait density; finite with at least one agent
+        (``inf`` with none: nobody is answered). The mean wait of *all*
+        arrivals, abandoners included, is :meth:`mean_wait`.
         """
         n = ec.check_agents(agents)
         if self._r is not None:

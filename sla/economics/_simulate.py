@@ -263,6 +263,8 @@ def summarize(run: Run, agents: int, within: float) -> Simulation:
     answered_f = answered.astype(np.float64)
     level = batch_estimate((answered & (waits <= within)).astype(np.float64), ones, bounds)
     asa = batch_estimate(np.where(answered, waits, 0.0), answered_f, bounds)
+    if not answered.any():
+        asa = Estimate(math.inf, 0.0)  # nobody answered: no speed of answer (as the formula)
     mean_wait = batch_estimate(waits, ones, bounds)
     abandon = batch_estimate(1.0 - answered_f, ones, bounds)
     # Busy time of the calls arriving in a batch over the agent time of its span.

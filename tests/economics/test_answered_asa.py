@@ -17,19 +17,27 @@ SEC = timedelta(seconds=1)
 
 
 def _quad_answered_wait(n: int, a: float, r: float) -> float:
-    """Independent check: scipy's adaptive quadrature of the served-wait density.
+    """Independent check: scipy's adaptive quadrature, in another variable.
 
-    h(s) = pi_n n exp(-(n + 1/r) s + a r (1 - e^(-s/r))), s in AHT units
-    (Mandelbaum and Zeltyn 2007, the density of a waiting caller who is served).
+    The served-wait density (Mandelbaum and Zeltyn 2007), in AHT units, is
+    ``h(s) = pi_n n exp(-(n + 1/r) s + a r (1 - e^(-s/r)))``. With
+    ``u = e^(-s/r)``, ``x = n r`` and ``y = a r``:
+    ``E[W; served] = pi_n x r * integral_0^1 (-ln u) u^x e^(y (1 - u)) du``,
+    a smooth integrand on [0, 1]; it is scaled by its largest factor ``e^top``.
     """
     q = erlang_a(n, a, r)
-    pi_n = math.exp(q.log_pi_n)
+    x, y = n * r, a * r
+    peak = min(1.0, x / y)
+    top = x * math.log(peak) + y * (1 - peak)
 
-    def sh(s: float) -> float:
-        return s * pi_n * n * math.exp(-(n + 1 / r) * s + a * r * (1 - math.exp(-s / r)))
+    def f(u: float) -> float:
+        if u <= 0.0:
+            return 0.0
+        return -math.log(u) * math.exp(x * math.log(u) + y * (1 - u) - top)
 
-    value, _ = integrate.quad(sh, 0, math.inf, limit=500)
-    return value / (1 - q.abandon_probability)
+    value, _ = integrate.quad(f, 0.0, 1.0, points=[peak] if peak < 1 else None, limit=500)
+    log_num = q.log_pi_n + math.log(x * r) + top + math.log(value)
+    return math.exp(log_num) / (1 - q.abandon_probability)
 
 
 def test_answered_asa_of_the_reproduction_case() -> None:

@@ -17,6 +17,8 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sla import EconomicsError, SLAError
 from sla.economics import Distribution, Queue
@@ -44,6 +46,40 @@ def test_fcfs_by_hand() -> None:
     waits, answered = fcfs(arrivals, handle, np.full(4, 9.0), 2)
     assert answered.all()
     assert waits.tolist() == [0.0, 0.0, 8.0, 8.0]
+
+
+@given(
+    gaps=st.lists(st.floats(0.0, 50.0), min_size=1, max_size=60),
+    agents=st.integers(1, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_fcfs_invariants(gaps: list[float], agents: int, seed: int) -> None:
+    from sla.economics._simulate import fcfs
+
+    rng = np.random.default_rng(seed)
+    arrivals = np.cumsum(gaps)
+    handle = rng.exponential(30.0, arrivals.size)
+    patience = rng.exponential(20.0, arrivals.size)
+    waits, answered = fcfs(arrivals, handle, patience, agents)
+    assert np.all(waits >= 0)
+    assert np.all(waits[answered] <= patience[answered])
+    assert np.array_equal(waits[~answered], patience[~answered])  # they waited till they hung up
+    # Infinite patience is the same as no patience (Erlang C's callers).
+    forever, all_answered = fcfs(arrivals, handle, np.full(arrivals.size, np.inf), agents)
+    plain, _ = fcfs(arrivals, handle, None, agents)
+    assert all_answered.all()
+    assert np.array_equal(forever, plain)
+    # As many agents as callers: nobody waits.
+    none_wait, _ = fcfs(arrivals, handle, patience, arrivals.size)
+    assert not none_wait.any()
+
+
+def test_no_agents_nobody_is_answered() -> None:
+    q = Queue(calls=60, interval=HOUR, aht=180 * SEC).with_patience(30 * SEC)
+    sim = q.simulate(0, WITHIN, customers=10_000)
+    assert sim.abandon.value == 1.0
+    assert sim.service_level.value == 0.0
+    assert sim.asa.value == math.inf == float(q.asa(0))
 
 
 @pytest.mark.parametrize(("calls", "agents"), [(1000, 54), (1000, 56), (400, 24), (60, 5)])
