@@ -33,13 +33,8 @@ from sla.economics._queue import Queue, agents_for_intervals, scheduled_agents, 
 from sla.economics._scenarios import sensitivity, what_if
 from sla.economics._simulate import Estimate, Simulation
 from sla.economics._table import Table
-from sla.economics._tier import (
-    Callbacks,
-    TierSimulation,
-    TierStaffing,
-    simulate_tier,
-    tier_staffing,
-)
+from sla.economics._tier import Callbacks, TierSimulation, simulate_tier
+from sla.economics._tier_staffing import TierStaffing, tier_staffing
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
 
 __all__ = [
