@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sla import EconomicsError, SLAError
-from sla.economics import Distribution, Queue
+from sla.economics import ChatQueue, Distribution, Queue, WrittenQueue
 
 pytestmark = pytest.mark.slow
 
@@ -104,6 +104,26 @@ def test_erlang_a_inside_the_ci(calls: int, agents: int, patience: int) -> None:
     assert sim.mean_wait.covers(float(q.mean_wait(agents)), level=0.99)
     assert sim.abandon.covers(float(q.abandon_probability(agents)), level=0.99)
     assert sim.occupancy.covers(float(q.occupancy(agents)), level=0.99)
+
+
+def test_written_and_chat_staffing_hold_in_simulation() -> None:
+    # WrittenQueue: 30 messages/h of 10 min = 5 Erlangs; replies within 1 h for 90 %.
+    written = WrittenQueue(30, HOUR, timedelta(minutes=10))
+    n = int(written.agents_for(respond_within=HOUR, share=0.9))
+    q = Queue(calls=30, interval=HOUR, aht=timedelta(minutes=10))
+    sim = q.simulate(n, HOUR, customers=200_000, seed=1)
+    assert sim.service_level.value >= 0.9
+    assert sim.service_level.covers(float(q.service_level(n, HOUR)))
+    assert sim.occupancy.covers(float(q.occupancy(n)))
+    # ChatQueue: 120 chats/h of 6 min on 2 slots per operator = Erlang C on 15 slots.
+    chat = ChatQueue(120, HOUR, timedelta(minutes=6), concurrency=2)
+    operators = int(chat.agents_for(service_level=0.8, within=60 * SEC))
+    slots = dict(chat.agents_for(service_level=0.8, within=60 * SEC).explain().inputs)["slots"]
+    assert operators == math.ceil(int(slots) / 2)
+    chats = Queue(calls=120, interval=HOUR, aht=timedelta(minutes=6))
+    sim = chats.simulate(int(slots), 60 * SEC, customers=200_000, seed=2)
+    assert sim.service_level.value >= 0.8
+    assert sim.service_level.covers(float(chats.service_level(int(slots), 60 * SEC)))
 
 
 def test_answered_asa_reproduction_against_simulation() -> None:
