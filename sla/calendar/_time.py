@@ -141,9 +141,8 @@ def from_epoch(seconds: int, tz: str | tzinfo) -> datetime:
     >>> from_epoch(1741361400, "Europe/Berlin").isoformat()
     '2025-03-07T16:30:00+01:00'
     """
-    info = zone(tz) if isinstance(tz, str) else tz
     try:
-        return datetime.fromtimestamp(seconds, info)
+        return datetime.fromtimestamp(seconds, zone(tz) if isinstance(tz, str) else tz)
     except (OverflowError, ValueError, OSError):
         raise CalendarError(
             f"instant {seconds} (epoch seconds) is out of the range of dates", field="instant"

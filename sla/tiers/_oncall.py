@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -71,13 +72,18 @@ def _clock_text(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@lru_cache(maxsize=256)
+def _zone(tz: str) -> ZoneInfo:
+    return zone(tz, error=TierError)
+
+
 @lru_cache(maxsize=65_536)
 def _instant(tz: str, ordinal: int, minutes: int) -> int:
-    return wall_to_epoch(zone(tz, error=TierError), date.fromordinal(ordinal), minutes * 60)
+    return wall_to_epoch(_zone(tz), date.fromordinal(ordinal), minutes * 60)
 
 
 def _local_ordinal(tz: str, ts: int) -> int:
-    return from_epoch(ts, zone(tz, error=TierError)).toordinal()
+    return from_epoch(ts, _zone(tz)).toordinal()
 
 
 @attrs.frozen(slots=True)
@@ -306,7 +312,7 @@ class OnCallRotation:
         return merged
 
     def _shift(self, lo: int, hi: int, who: str | None, source: str) -> Shift:
-        info = zone(self.tz, error=TierError)
+        info = _zone(self.tz)
         return Shift(from_epoch(lo, info), from_epoch(hi, info), who, source)
 
     def shifts(self, start: datetime, end: datetime) -> tuple[Shift, ...]:
