@@ -257,23 +257,21 @@ class Engine:
         dated rule passed without opening, instead of looping forever.
         """
         span = min(max(1, state.hi_year - state.lo_year), _MAX_STEP_YEARS)
+        # "never open" / "never closes": the words the early checks use too.
+        never = "never closes" if what == "closed" else f"is never {what}"
         if forward:
             if state.hi >= HORIZON[1]:
-                raise CalendarError(
-                    f"the calendar is never {what} again within the horizon {HORIZON_TEXT}"
-                )
+                raise CalendarError(f"the calendar {never} again within the horizon {HORIZON_TEXT}")
             new = self._publish(state.lo_year, state.hi_year + span)
         else:
             if state.lo <= HORIZON[0]:
-                raise CalendarError(
-                    f"the calendar is never {what} within the horizon {HORIZON_TEXT}"
-                )
+                raise CalendarError(f"the calendar {never} within the horizon {HORIZON_TEXT}")
             new = self._publish(state.lo_year - span, state.hi_year)
         added = len(new.starts) - len(state.starts)
         empty_years = empty_years + span if added <= 0 else 0
         if empty_years > _CYCLE_YEARS + self._explicit_years():
             where = "after" if forward else "before"
-            raise CalendarError(f"the calendar is never {what} {where} this instant")
+            raise CalendarError(f"the calendar {never} {where} this instant")
         return new, empty_years
 
     def _explicit_years(self) -> int:

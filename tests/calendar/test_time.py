@@ -273,3 +273,14 @@ def test_batches_refuse_the_horizon_like_the_scalar_queries() -> None:
             cal.add_seconds(int(starts[0]), int(huge[0]))
         with pytest.raises(CalendarError, match="horizon"):
             cal.elapsed_many(starts, np.array([253402300799], dtype=np.int64))
+
+
+def test_a_calendar_open_for_good_says_it_never_closes_within_the_horizon() -> None:
+    # Found by hypothesis: 24/7 but for the morning of 2024-01-01, open from 14:00 on for good.
+    cal = Calendar.weekly(
+        {"daily": "00:00-24:00"}, tz="UTC", overrides={"2024-01-01": "14:00-24:00"}
+    )
+    t = datetime.fromisoformat("2024-01-01T00:00Z")
+    assert cal.next_open(t) == datetime.fromisoformat("2024-01-01T14:00Z")
+    with _fast(5.0), pytest.raises(CalendarError, match="never closes again within the horizon"):  # type: ignore[attr-defined]
+        cal.next_close(t)
