@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from sla.cli._app import app, console
-from sla.cli._common import UsageProblem, emit_json, money, read_data, share
+from sla.cli._common import UsageProblem, emit_json, money, read_data
 
 price_app = typer.Typer(help="Quotes and invoices from a price plan.", no_args_is_help=True)
 app.add_typer(price_app, name="price")
@@ -134,7 +134,8 @@ def invoice(
     html: Html = None,
 ) -> None:
     """Invoice a month: fees, usage, overage, true-up, service credits and tax."""
-    from sla.pricing import Attainment, Period
+    from sla._errors import SLAError
+    from sla.pricing import Attainment, BillingPeriod
     from sla.pricing import invoice as make_invoice
 
     year, sep, month = period.partition("-")
@@ -145,7 +146,12 @@ def invoice(
         metric, sep, value = item.partition("=")
         if not sep:
             raise UsageProblem(f"{item!r}: write METRIC=SHARE", field=f"--attainment[{i}]")
-        figures.append(Attainment(metric.strip(), str(share(value, field=f"--attainment[{i}]"))))
+        try:
+            # The text goes to Attainment as it is: read exactly, never through a float.
+            figures.append(Attainment(metric.strip(), value.strip()))
+        except SLAError as exc:
+            reason = "; ".join(p.reason for p in exc.problems) or exc.reason
+            raise UsageProblem(reason, field=f"--attainment[{i}]") from None
     priced = _plan(plan, tier)
     credited = {rule.metric for rule in priced.credits.rules} if priced.credits else set()
     for i, figure in enumerate(figures):
@@ -159,6 +165,6 @@ def invoice(
         priced,
         _usage(usage),
         figures,
-        Period.month(int(year), int(month), zone),
+        BillingPeriod.month(int(year), int(month), zone),
     )
     _show(document, json_output, html)

@@ -9,8 +9,9 @@ the basis (the charges they are computed on); ``minimum_credit`` suppresses
 credits below it; ``claim_days`` requires a claim within that many days of
 the period's end (``None``: credits are automatic).
 
-The compliance figures come in as :class:`Attainment` records, a small input
-type that the clocks layer (or any other source) can fill in.
+The compliance figures come in as the clock engine's
+:class:`sla.clocks.Attainment` records (the one attainment type of the package;
+a user may also write them by hand).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fractions import Fraction
 import attrs
 
 from sla._errors import PricingError, Problem
+from sla.clocks._compliance import Attainment
 from sla.money import Money
 from sla.pricing._common import (
     CTX,
@@ -41,7 +43,6 @@ from sla.pricing._common import (
 )
 
 __all__ = [
-    "Attainment",
     "Band",
     "BandCredit",
     "BreachCredit",
@@ -49,64 +50,6 @@ __all__ = [
     "CreditResult",
     "CreditSchedule",
 ]
-
-
-def _share(value: object, field: str = "attained") -> Fraction:
-    if isinstance(value, Fraction):
-        if not 0 <= value <= 1:
-            raise PricingError(f"{value} is not a share between 0 and 1", field=field)
-        return value
-    return Fraction(to_share(value, field))
-
-
-def _optional_share(value: object) -> Fraction | None:
-    return None if value is None else _share(value, "target")
-
-
-@attrs.frozen(slots=True)
-class Attainment:
-    """Compliance of one metric over one period, as the credit rules read it.
-
-    ``attained`` is the share of the target met (``Decimal("0.953")``,
-    ``Fraction(953, 1000)`` or ``"95.3%"``); ``met`` and ``total`` are the
-    counts behind it when known; ``breaches`` counts missed contacts.
-    """
-
-    metric: str
-    attained: Fraction = attrs.field(converter=_share)
-    target: Fraction | None = attrs.field(default=None, converter=_optional_share)
-    tier: str | None = None
-    period: str | None = None
-    met: int | None = None
-    total: int | None = None
-    breaches: int = 0
-
-    def __attrs_post_init__(self) -> None:
-        problems = []
-        for name in ("met", "total", "breaches"):
-            value = getattr(self, name)
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < 0
-            ):
-                problems.append(Problem(name, f"must be a non-negative int, got {value!r}"))
-        if isinstance(self.met, int) and isinstance(self.total, int) and self.met > self.total:
-            problems.append(Problem("met", f"{self.met} met out of only {self.total}"))
-        raise_problems(problems, "attainment")
-
-    @classmethod
-    def from_counts(cls, metric: str, met: int, total: int, **kw: object) -> Attainment:
-        """``met`` of ``total`` contacts in target (no contacts counts as 100 %)."""
-        if not isinstance(total, int) or not isinstance(met, int) or total < 0 or met < 0:
-            raise PricingError("met and total must be non-negative ints", field="total")
-        if met > total:
-            raise PricingError(f"{met} met out of only {total}", field="met")
-        share = Fraction(met, total) if total else Fraction(1)
-        return cls(metric, share, met=met, total=total, **kw)  # type: ignore[arg-type]
-
-    @property
-    def missed_target(self) -> bool:
-        """Whether ``attained`` is below ``target`` (``False`` without a target)."""
-        return self.target is not None and self.attained < self.target
 
 
 @attrs.frozen(slots=True)

@@ -20,10 +20,10 @@ from typing import Any
 import attrs
 
 from sla._errors import PricingError, Problem
+from sla.clocks._compliance import Attainment
 from sla.money import Currency, Money
 from sla.pricing._common import Number, Step, fmt, pct, to_decimal
-from sla.pricing._credits import Attainment
-from sla.pricing._periods import Period, prorate
+from sla.pricing._periods import BillingPeriod, prorate
 from sla.pricing._plans import LineKind, Plan, RawLine
 
 __all__ = ["Invoice", "Line", "Phase", "Quote", "invoice", "quote"]
@@ -136,7 +136,7 @@ class Invoice(_Document):
 
     plan: str
     service_class: str | None
-    period: Period
+    period: BillingPeriod
     currency: Currency
     rounding: str
     lines: tuple[Line, ...]
@@ -261,7 +261,7 @@ def invoice(
     plan: Plan | Sequence[Phase],
     usage: Mapping[str, Number] | None,
     compliance: Sequence[Attainment],
-    period: Period,
+    period: BillingPeriod,
     *,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
@@ -287,8 +287,8 @@ def invoice(
         if not phases:
             raise PricingError("need at least one phase", field="plan")
     last = phases[-1].plan
-    if not isinstance(period, Period):
-        raise PricingError(f"expected a Period, got {period!r}", field="period")
+    if not isinstance(period, BillingPeriod):
+        raise PricingError(f"expected a BillingPeriod, got {period!r}", field="period")
     raws: list[RawLine] = []
     notes: list[str] = []
     problems: list[Problem] = []

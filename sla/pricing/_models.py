@@ -2,7 +2,7 @@
 
 Every model is a frozen value with ``charge(quantity) -> Money`` (exact,
 unrounded) and ``explain(quantity) -> tuple[Step, ...]`` (one step per tier or
-package count; the steps sum to the charge). Tier bounds are stored as
+package count; the steps sum to the charge). Band bounds are stored as
 ``(lower, upper]``: a quantity ``q`` falls in the tier with ``lower < q <= upper``
 (zero falls in the first tier), so fractional quantities between integer
 bounds land in the right tier. Tiers and ``up_to`` rows live in ``_tiers``.
@@ -36,7 +36,7 @@ from sla.pricing._common import (
     to_decimal,
     total_of,
 )
-from sla.pricing._tiers import Tier as Tier
+from sla.pricing._tiers import PriceBand as PriceBand
 from sla.pricing._tiers import check_tiers as check_tiers
 from sla.pricing._tiers import tiers_up_to as tiers_up_to
 
@@ -46,7 +46,7 @@ __all__ = [
     "Graduated",
     "Package",
     "PerUnit",
-    "Tier",
+    "PriceBand",
     "Transform",
     "Volume",
     "check_tiers",
@@ -250,8 +250,8 @@ def transform_problems(transform: object) -> list[Problem]:
     return [Problem("transform", f"expected a Transform or None, got {transform!r}")]
 
 
-def _tiers_field(value: object) -> tuple[Tier, ...]:
-    result: tuple[Tier, ...] = items(value)
+def _tiers_field(value: object) -> tuple[PriceBand, ...]:
+    result: tuple[PriceBand, ...] = items(value)
     return result
 
 
@@ -259,7 +259,7 @@ class _Tiered:
     """Shared validation and lookup of graduated and volume tiers."""
 
     __slots__ = ()
-    tiers: tuple[Tier, ...]
+    tiers: tuple[PriceBand, ...]
     flat_at_zero: bool
     transform: Transform | None
 
@@ -268,7 +268,7 @@ class _Tiered:
         if isinstance(tiers, tuple):
             problems = check_tiers(tiers)
         else:
-            problems = [Problem("tiers", f"expected a list of Tier, got {tiers!r}")]
+            problems = [Problem("tiers", f"expected a list of PriceBand, got {tiers!r}")]
         flat_at_zero: object = self.flat_at_zero
         if not isinstance(flat_at_zero, bool):
             problems.append(
@@ -291,7 +291,7 @@ class Graduated(_Tiered):
     at zero quantity.
     """
 
-    tiers: tuple[Tier, ...] = attrs.field(converter=_tiers_field)
+    tiers: tuple[PriceBand, ...] = attrs.field(converter=_tiers_field)
     flat_at_zero: bool = True
     transform: Transform | None = None
 
@@ -342,7 +342,7 @@ class Volume(_Tiered):
     quantity and the price applies to the prorated units.
     """
 
-    tiers: tuple[Tier, ...] = attrs.field(converter=_tiers_field)
+    tiers: tuple[PriceBand, ...] = attrs.field(converter=_tiers_field)
     flat_at_zero: bool = True
     transform: Transform | None = None
     _uppers: tuple[Decimal, ...] = attrs.field(init=False, repr=False, eq=False)

@@ -1,6 +1,6 @@
 """Billing periods in a zone and proration by day or by second.
 
-A :class:`Period` is the half-open span ``[start, end)`` of aware instants,
+A :class:`BillingPeriod` is the half-open span ``[start, end)`` of aware instants,
 seen in an IANA zone (pendulum). Proration is the share of a period that a
 plan was active, with the whole period as the denominator:
 
@@ -23,7 +23,7 @@ import pendulum
 
 from sla._errors import PricingError
 
-__all__ = ["Period", "ProrationUnit", "prorate"]
+__all__ = ["BillingPeriod", "ProrationUnit", "prorate"]
 
 ProrationUnit: TypeAlias = Literal["day", "second"]
 _SECOND = dt.timedelta(seconds=1)
@@ -47,7 +47,7 @@ def _aware(value: object, zone: str, field: str) -> pendulum.DateTime:
 
 
 @attrs.frozen(slots=True)
-class Period:
+class BillingPeriod:
     """``[start, end)`` in the IANA zone ``zone``; build with :meth:`month` or :meth:`between`."""
 
     start: pendulum.DateTime
@@ -61,7 +61,7 @@ class Period:
             raise PricingError("the period ends before it starts", field="period.end")
 
     @classmethod
-    def month(cls, year: int, month: int, zone: str = "UTC") -> Period:
+    def month(cls, year: int, month: int, zone: str = "UTC") -> BillingPeriod:
         """The calendar month from local midnight on the 1st to the next 1st."""
         tz = _zone(zone)
         try:
@@ -71,7 +71,7 @@ class Period:
         return cls(start, start.add(months=1), zone)
 
     @classmethod
-    def year(cls, year: int, zone: str = "UTC") -> Period:
+    def year(cls, year: int, zone: str = "UTC") -> BillingPeriod:
         """The calendar year in ``zone``."""
         tz = _zone(zone)
         try:
@@ -82,7 +82,7 @@ class Period:
         return cls(start, end, zone)
 
     @classmethod
-    def between(cls, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> Period:
+    def between(cls, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> BillingPeriod:
         """Any span ``[start, end)`` of aware datetimes, seen in ``zone``."""
         return cls(start, end, zone)  # type: ignore[arg-type]
 
@@ -107,11 +107,11 @@ class Period:
         utc = dt.UTC
         return dt.datetime.__sub__(self.end.astimezone(utc), self.start.astimezone(utc)) // _SECOND
 
-    def clip(self, start: dt.datetime | None, end: dt.datetime | None) -> Period | None:
+    def clip(self, start: dt.datetime | None, end: dt.datetime | None) -> BillingPeriod | None:
         """The part of this period inside ``[start, end)`` (``None`` if empty)."""
         lo = self.start if start is None else max(self.start, _aware(start, self.zone, "start"))
         hi = self.end if end is None else min(self.end, _aware(end, self.zone, "end"))
-        return None if hi <= lo else Period(lo, hi, self.zone)
+        return None if hi <= lo else BillingPeriod(lo, hi, self.zone)
 
     def to_dict(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "zone": self.zone}
@@ -127,14 +127,14 @@ def _days(start: pendulum.DateTime, end: pendulum.DateTime) -> int:
 
 
 def prorate(
-    period: Period,
+    period: BillingPeriod,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     by: ProrationUnit = "day",
 ) -> Fraction:
     """The share of ``period`` covered by ``[start, end)`` (open ends = period bounds).
 
-    >>> feb = Period.month(2024, 2, "Europe/Berlin")
+    >>> feb = BillingPeriod.month(2024, 2, "Europe/Berlin")
     >>> prorate(feb, pendulum.datetime(2024, 2, 15, tz="Europe/Berlin"))
     Fraction(15, 29)
     """

@@ -4,7 +4,7 @@ pydantic checks the shape (known keys, types); the conversion to core
 objects then checks the meaning (tier gaps and overlaps, negative prices,
 currency mixes) and collects every problem into one :class:`~sla.PricingError`.
 
-Tier lists come in three spellings, all converted to ``(lower, upper]``:
+Band lists come in three spellings, all converted to ``(lower, upper]``:
 
 * ours: ``{"up_to": 5, "unit_price": "7.00", "flat": "0"}`` (major units);
 * Stripe: ``{"up_to": 5 | "inf", "unit_amount": 700, "flat_amount": 0}``
@@ -28,7 +28,7 @@ from sla._errors import PricingError, Problem, SLAError
 from sla.money import Currency, Money
 from sla.pricing._common import to_decimal, to_money, to_share
 from sla.pricing._credits import BandCredit, BreachCredit, CreditSchedule
-from sla.pricing._models import Flat, Graduated, Package, PerUnit, Tier, Transform, Volume
+from sla.pricing._models import Flat, Graduated, Package, PerUnit, PriceBand, Transform, Volume
 from sla.pricing._percent import GraduatedPercentage, GreaterOf, Percentage, PercentTier
 from sla.pricing._plans import Charge, Discount, Plan
 
@@ -130,9 +130,11 @@ class _Collector:
             return None
 
 
-def _tiers(rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: str) -> list[Tier]:
+def _tiers(
+    rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: str
+) -> list[PriceBand]:
     lago = any("from_value" in r or "to_value" in r for r in rows)
-    tiers: list[Tier] = []
+    tiers: list[PriceBand] = []
     lower = Decimal(0)
     for i, row in enumerate(rows):
         f = f"{where}[{i}]"
@@ -185,7 +187,7 @@ def _tiers(rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: st
             unit, flat = _stripe_prices(row, cur, col, f)
         if unit is None:
             continue
-        tiers.append(Tier(this_lower, upper, unit, flat))
+        tiers.append(PriceBand(this_lower, upper, unit, flat))
         lower = upper if upper is not None else lower
     return tiers
 

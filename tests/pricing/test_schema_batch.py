@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sla import Money, PricingError
-from sla.pricing import Graduated, Plan, Tier, Volume, catalogue_plan, load_plan, rate_batch
+from sla.pricing import Graduated, Plan, PriceBand, Volume, catalogue_plan, load_plan, rate_batch
 from tests.pricing.strategies import tier_lists
 
 
@@ -158,7 +158,7 @@ def test_batch_matches_scalar_for_catalogue_plan() -> None:
     st.sampled_from(["half_even", "half_up"]),
 )
 def test_batch_equals_scalar_exactly(
-    tiers: tuple[Tier, ...], qs: list[Decimal], kind: str, mode: str
+    tiers: tuple[PriceBand, ...], qs: list[Decimal], kind: str, mode: str
 ) -> None:
     model = Graduated(tiers) if kind == "graduated" else Volume(tiers)
     table = pa.table(
