@@ -12,7 +12,7 @@ import numpy as np
 
 from benchmarks._runner import Result, compare
 from sla import Money
-from sla.pricing import PerUnit, catalogue_plan, rate_batch
+from sla.pricing import PerUnit, catalogue_plan, rate_table
 
 
 def _records(n: int) -> object:
@@ -58,7 +58,7 @@ def run() -> list[Result]:
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        out = rate_batch(plan, records)
+        out = rate_table(plan, records)
         times.append(time.perf_counter() - started)
     batch = min(times)
 

@@ -6,7 +6,7 @@ keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 """
 
 from sla.clocks._compliance import Attainment
-from sla.pricing._batch import rate_batch
+from sla.pricing._batch import rate_table
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
 from sla.pricing._contracts import contract_plan
@@ -72,6 +72,6 @@ __all__ = [
     "load_plan",
     "prorate",
     "quote",
-    "rate_batch",
+    "rate_table",
     "tiers_up_to",
 ]

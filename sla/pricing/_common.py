@@ -11,6 +11,7 @@ from typing import Any, Final, Literal, TypeAlias
 import attrs
 
 from sla._errors import MoneyError, PricingError, Problem, SLAError
+from sla._explain import Explanation, explanation
 from sla.money import Currency, Money, normalize_rounding
 
 #: Quantities and rates accepted by the pricing API: never ``float``.
@@ -340,6 +341,33 @@ class Step:
             "rate": None if self.rate is None else f"{self.rate:f}",
             "flat": None if self.flat is None else f"{self.flat.amount:f}",
         }
+
+
+def explained(
+    what: str, quantity: object, steps: Iterable[Step], currency: Currency
+) -> Explanation:
+    """The package's one :class:`~sla.Explanation` of a charge from its steps.
+
+    The value is the exact (unrounded) sum of the steps; each step is one line.
+    """
+    listed = tuple(steps)
+    total = total_of(listed, currency)
+    shown = quantity if isinstance(quantity, (str, Money)) else _quantity_text(quantity)
+    return explanation(
+        what,
+        f"{fmt(total.amount)} {currency.code}",
+        "sum of the steps",
+        {"quantity": shown},
+        [str(step) for step in listed],
+    )
+
+
+def _quantity_text(quantity: object) -> str:
+    if isinstance(quantity, Decimal):
+        return fmt(quantity)
+    if isinstance(quantity, (list, tuple)):
+        return f"{len(quantity)} transaction(s)"
+    return str(quantity)
 
 
 def total_of(steps: Iterable[Step], currency: Currency) -> Money:

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from sla._errors import PricingError, Problem
+from sla._explain import Explanation, explanation
 from sla.clocks._compliance import Attainment
 from sla.money import Currency, Money
 from sla.pricing._common import Number, Step, fmt, pct, to_decimal
@@ -117,17 +118,22 @@ class _Document:
     def _totals(self) -> list[tuple[str, Money]]:
         return [("subtotal", self.subtotal()), ("tax", self.tax), ("total", self.total)]
 
-    def explain(self) -> str:
-        """Every line with the steps that produced it."""
-        out = [self.title()]
+    def explain(self) -> Explanation:
+        """Every line with the steps that produced it: the package's one explanation type."""
+        steps: list[str] = []
         for line in self.lines:
-            out.append(
-                f"{line.kind:<10} {line.description}: {line.amount} "
+            steps.append(
+                f"{line.kind}: {line.description}: {line.amount} "
                 f"(unrounded {fmt(line.unrounded.amount)})"
             )
-            out.extend(f"             - {step}" for step in line.steps)
-        out.append(f"total {self.total}")
-        return "\n".join(out)
+            steps.extend(f"  - {step}" for step in line.steps)
+        return explanation(
+            self.title(),
+            self.total,
+            "sum of the lines, each rounded once",
+            {"currency": self.currency.code, "lines": len(self.lines)},
+            steps,
+        )
 
 
 @attrs.frozen(slots=True)

@@ -224,7 +224,7 @@ class Charge:
                 taken = min(billable, d.value)
                 billable = CTX.subtract(billable, taken)
                 notes.append(f"{fmt(taken)} units off{' (' + d.label + ')' if d.label else ''}")
-        steps = self.model.explain(billable)
+        steps = self.model.steps(billable)
         amount = sum((s.amount for s in steps), Money.zero(cur))
         scale = Decimal(1)
         kind: LineKind = "overage" if self.included else "usage"

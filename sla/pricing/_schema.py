@@ -257,7 +257,7 @@ def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> obje
                 spec.rate,
                 money("fixed", spec.fixed),
                 spec.free_events,
-                spec.free_amount,
+                money("free_amount", spec.free_amount),
                 money("min_per_tx", spec.min_per_tx),
                 money("max_per_tx", spec.max_per_tx),
                 cur,
@@ -267,12 +267,26 @@ def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> obje
         rows = spec.tiers or []
         ptiers, lower = [], Decimal(0)
         for i, row in enumerate(rows):
+            f = f"{where}.tiers[{i}]"
+            extra = sorted(set(row) - {"up_to", "rate", "flat"})
+            if extra:
+                col.problems.append(
+                    Problem(f, f"unexpected keys {extra} (a band has up_to, rate and flat)")
+                )
             up = row.get("up_to")
-            upper = None if up in (None, "inf") else to_decimal(up, f"tiers[{i}].up_to")
-            rate = col.take(f"{where}.tiers[{i}].rate", lambda r=row: to_decimal(r.get("rate"), ""))  # type: ignore[misc]
-            ptiers.append(PercentTier(lower, upper, rate or 0, money("flat", row.get("flat"))))
+            upper = (
+                None
+                if up in (None, "inf")
+                else col.take(f"{f}.up_to", lambda u=up: to_decimal(u, ""))  # type: ignore[misc]
+            )
+            rate = col.take(f"{f}.rate", lambda r=row: to_decimal(r.get("rate"), ""))  # type: ignore[misc]
+            flat = row.get("flat")
+            flat_money = (
+                None if flat is None else col.take(f"{f}.flat", lambda v=flat: to_money(v, cur, ""))  # type: ignore[misc]
+            )
+            ptiers.append(PercentTier(lower, upper, rate or 0, flat_money))
             lower = upper if upper is not None else lower
-        model = col.take(where, lambda: GraduatedPercentage(ptiers, cur))
+        model = col.take(where, lambda: GraduatedPercentage(ptiers, cur, spec.flat_at_zero))
     if model is not None and spec.greater_of is not None:
         floor = money("greater_of", spec.greater_of)
         if floor is not None:
