@@ -198,7 +198,8 @@ class Flat(_ByGroup):
 
     def steps(self, quantity: Number = 0) -> tuple[Step, ...]:
         quantity_of(quantity)
-        return (Step("flat fee", self.amount, flat=self.amount),)
+        # Not a tier's flat fee (Step.flat): a recurring flat fee is prorated like any fee.
+        return (Step("flat fee", self.amount),)
 
     def charge_many(self, quantities: Column, scale: int) -> Scaled:
         p = money_digits(self.amount)

@@ -81,6 +81,9 @@ class ChargeSpec(_Spec):
     discounts: list[DiscountSpec] = []
     minimum: Any = None
     maximum: Any = None
+    unit: str = ""
+    prorate_tier_flat: bool = False
+    prorate_included: bool = True
 
 
 class CreditRuleSpec(_Spec):
@@ -334,6 +337,9 @@ def _charge(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> Cha
             minimum,
             maximum,
             spec.description,
+            spec.unit,
+            spec.prorate_tier_flat,
+            spec.prorate_included,
         ),
     )
 
