@@ -67,6 +67,30 @@ def _round(raw: RawLine, mode: str) -> Line:
     )
 
 
+def _round_pieces(raws: Sequence[RawLine], mode: str) -> list[Line]:
+    """Round each line once; the pieces of one charge across phases round as a running total.
+
+    The fee lines of one charge in several phases are rounded so that their sum is
+    the rounded sum of their exact amounts: splitting a period never adds or loses
+    a cent. A line alone in its group is rounded as it is.
+    """
+    lines: list[Line] = []
+    running: dict[tuple[str | None, str], tuple[Money, Money]] = {}
+    for raw in raws:
+        if raw.kind not in ("fee", "proration") or raw.charge is None:
+            lines.append(_round(raw, mode))
+            continue
+        key = (raw.charge, "fee")
+        zero = Money.zero(raw.amount.currency)
+        exact, billed = running.get(key, (zero, zero))
+        exact = exact + raw.amount
+        amount = exact.rounded(mode) - billed
+        running[key] = (exact, billed + amount)
+        line = _round(raw, mode)
+        lines.append(attrs.evolve(line, amount=amount))
+    return lines
+
+
 def _sum(lines: Sequence[Line], currency: Currency) -> Money:
     return sum((line.amount for line in lines), Money.zero(currency))
 
@@ -295,6 +319,9 @@ def invoice(
     last = phases[-1].plan
     if not isinstance(period, BillingPeriod):
         raise PricingError(f"expected a BillingPeriod, got {period!r}", field="period")
+    # Days are counted in the plan's zone (when it names one): a calendar month is that
+    # month in the plan's zone.
+    period = period.in_zone(last.zone or period.zone)
     raws: list[RawLine] = []
     notes: list[str] = []
     problems: list[Problem] = []
@@ -309,7 +336,12 @@ def invoice(
                     f"{last.currency.code}",
                 )
             )
-        fraction = prorate(period, phase.start, phase.end, phase.plan.proration)
+        fraction = prorate(
+            period.in_zone(phase.plan.zone or period.zone),
+            phase.start,
+            phase.end,
+            phase.plan.proration,
+        )
         if fraction == 0:
             # Not in force during the period: nothing to bill, which is right for a plan that
             # starts later or ended earlier; but usage under it cannot have happened.
@@ -334,7 +366,7 @@ def invoice(
         raws.extend(phase.plan.raw_lines(phase.usage, fraction, label))
     if problems:
         raise PricingError.from_problems(problems, what="invoice")
-    lines = [_round(raw, last.rounding) for raw in raws]
+    lines = _round_pieces(raws, last.rounding)
     credit_lines: list[Line] = []
     in_force = idle < len(phases)
     if last.credits is not None and compliance and not in_force:

@@ -342,7 +342,7 @@ class Plan:
     tax_label: str = "tax"
     credits: CreditSchedule | None = None
     credits_before_tax: bool = True
-    zone: str = "UTC"
+    zone: str | None = None
     proration: ProrationUnit = "day"
 
     def __attrs_post_init__(self) -> None:
@@ -445,7 +445,8 @@ def _plan_option_problems(plan: Plan) -> list[Problem]:
     found = []
     try:
         zone_problem = None
-        _zone(plan.zone)
+        if plan.zone is not None:
+            _zone(plan.zone)
     except PricingError as error:
         zone_problem = error.reason
     except TypeError:

@@ -114,7 +114,7 @@ class PlanSpec(_Spec):
     tax_label: str = "tax"
     credits: CreditSpec | None = None
     credits_before_tax: bool = True
-    zone: str = "UTC"
+    zone: str | None = None
     proration: Literal["day", "second"] = "day"
 
 

@@ -118,7 +118,7 @@ def test_full_period_proration_is_the_full_fee(year: int, month: int, by: str) -
 )
 def test_split_period_sums_to_whole(month: int, cuts: list[int]) -> None:
     period = BillingPeriod.month(2024, month, BERLIN)
-    plan = Plan("fee", "USD", [Charge("fee", Flat(usd("1000")), recurring=True)])
+    plan = Plan("fee", "USD", [Charge("fee", Flat(usd("1000")), recurring=True)], zone=BERLIN)
     bounds = [period.start, *(period.start.add(days=c) for c in sorted(cuts)), period.end]
     pieces = [
         invoice(plan, {}, [], period, start=a, end=b).total for a, b in itertools.pairwise(bounds)
