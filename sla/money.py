@@ -222,7 +222,7 @@ class Money:
         raise AttributeError(f"Money is immutable; cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (Money, (self._amount, self._currency.code))
+        return (Money, (self._amount, self._currency))
 
     def __repr__(self) -> str:
         return f"Money('{self._amount:f}', {self._currency.code!r})"
@@ -348,6 +348,8 @@ class Money:
         (Money('2.66', 'USD'), Money('2.67', 'USD'))
         """
         mode = rounding if rounding == decimal.ROUND_HALF_EVEN else normalize_rounding(rounding)
+        if not self._currency.has_minor_unit:
+            return self  # ISO 4217 "N.A.": no minor unit to round to
         quantum = self._currency._quantum
         try:
             value = self._amount.quantize(quantum, rounding=mode, context=_CTX)
@@ -363,6 +365,10 @@ class Money:
 
     def to_minor(self, rounding: str = decimal.ROUND_HALF_EVEN) -> int:
         """The rounded amount in integer minor units (cents): ``Money("12.30", "USD") -> 1230``."""
+        if not self._currency.has_minor_unit:
+            raise MoneyError(
+                f"{self._currency.code} has no minor unit (ISO 4217 N.A.)", field="currency"
+            )
         return int(self.rounded(rounding)._amount.scaleb(self._currency.minor_units, context=_CTX))
 
     def allocate(

@@ -26,6 +26,10 @@ CTX: Final = decimal.Context(
     Emax=999_999,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
+#: Quantities, rates and sizes have magnitudes within 1e-24 .. 1e24 (or are 0): a quotient
+#: of two of them then stays within the 60 digits of ``CTX``. See docs/pricing.md.
+EXPONENT_LIMIT: Final = 24
+_LARGEST_INT: Final = 10**EXPONENT_LIMIT
 ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
 _QUANTITY_MODES: Final = {
@@ -45,9 +49,9 @@ def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> De
     # Fast paths for the common exact types (not subclasses: bool is an int);
     # anything unusual, including every error, takes the general path below.
     if type(value) is Decimal:
-        if value.is_finite() and (allow_negative or value >= ZERO):
+        if value.is_finite() and (allow_negative or value >= ZERO) and _in_range(value):
             return value
-    elif type(value) is int and (allow_negative or value >= 0):
+    elif type(value) is int and (allow_negative or 0 <= value < _LARGEST_INT):
         return Decimal(value)
     percent = False
     given = value
@@ -64,7 +68,17 @@ def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> De
         result = CTX.divide(result, Decimal(100))
     if not allow_negative and result < 0:
         raise PricingError(f"{given!r} is negative", field=field)
+    if not _in_range(result):
+        raise PricingError(
+            f"{given!r} is outside the range pricing accepts "
+            f"(magnitudes from 1e{-EXPONENT_LIMIT} to 1e{EXPONENT_LIMIT}, or 0)",
+            field=field,
+        )
     return result
+
+
+def _in_range(value: Decimal) -> bool:
+    return not value or -EXPONENT_LIMIT <= value.adjusted() <= EXPONENT_LIMIT
 
 
 def _decimal(value: object, field: str) -> Decimal:
