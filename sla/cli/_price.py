@@ -35,6 +35,7 @@ def _plan(path: Path | None, tier: str | None) -> Any:
     """A plan file, a contract file (its tier's plan), or a catalogue tier."""
     from sla._errors import SLAError
     from sla.pricing import catalogue_plan, contract_plan, load_plan
+    from sla.pricing._schema import parse_plan_text
 
     if path is None:
         if tier is None:
@@ -54,6 +55,9 @@ def _plan(path: Path | None, tier: str | None) -> Any:
             raise UsageProblem(
                 "--tier picks a tier of a contract file; this is a plan file", field="--tier"
             )
+        if path.suffix.lower() != ".toml":
+            # Read again with the plan's parser: exact numbers, duplicate keys refused.
+            data = parse_plan_text(path.read_text(encoding="utf-8"), str(path))
         if isinstance(data, dict) and isinstance(data.get("price_plan"), dict):
             data = data["price_plan"]
         return load_plan(data)

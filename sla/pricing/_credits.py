@@ -41,6 +41,7 @@ from sla.pricing._common import (
     share_field,
     to_share,
 )
+from sla.tiers import Metric
 
 __all__ = [
     "Band",
@@ -80,10 +81,7 @@ class BandCredit:
     bands: tuple[Band, ...] = attrs.field(converter=_bands)
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        metric: object = self.metric
-        if not isinstance(metric, str) or not metric:
-            problems.append(Problem("metric", f"expected a metric name, got {metric!r}"))
+        problems = _metric_problems(self.metric)
         bands: object = self.bands
         if not isinstance(bands, tuple):
             problems.append(Problem("bands", f"expected a list of Band, got {bands!r}"))
@@ -182,9 +180,7 @@ class BreachCredit:
 
     def __attrs_post_init__(self) -> None:
         problems, bad = converter_problems(self)
-        metric: object = self.metric
-        if not isinstance(metric, str) or not metric:
-            problems.append(Problem("metric", f"expected a metric name, got {metric!r}"))
+        problems.extend(_metric_problems(self.metric))
         problems.extend(money_problems(("amount", self.amount), optional=True))
         if self.amount is None and self.share is None and "share" not in bad:
             problems.append(Problem("amount", "give exactly one of amount and share"))
@@ -197,6 +193,19 @@ class BreachCredit:
 
 
 CreditRule = BandCredit | BreachCredit
+
+_METRICS = tuple(m.value for m in Metric)
+
+
+def _metric_problems(metric: object) -> list[Problem]:
+    """A misspelt metric would never match an attainment: the credit would silently vanish."""
+    if not isinstance(metric, str) or not metric:
+        return [Problem("metric", f"expected a metric name, got {metric!r}")]
+    if metric not in _METRICS:
+        return [
+            Problem("metric", f"unknown metric {metric!r}; expected one of {', '.join(_METRICS)}")
+        ]
+    return []
 
 
 def _rules(value: Iterable[CreditRule]) -> tuple[CreditRule, ...]:

@@ -24,6 +24,7 @@ from sla._explain import Explanation, explanation
 from sla.clocks._compliance import Attainment
 from sla.money import Currency, Money
 from sla.pricing._common import Number, Step, fmt, pct, to_decimal
+from sla.pricing._credits import CreditLine
 from sla.pricing._periods import BillingPeriod, prorate
 from sla.pricing._plans import LineKind, Plan, RawLine
 
@@ -287,6 +288,36 @@ def _tax(plan: Plan, taxable: Money) -> Line | None:
     return _round(raw, plan.rounding)
 
 
+def _credit_lines(
+    credits: Sequence[CreditLine], plan: Plan, charged: Money, notes: list[str]
+) -> list[Line]:
+    """Credit lines rounded by the plan's rule, never above the charges unless the plan allows."""
+    toward_zero = plan.credit_rounding == "toward_zero"
+    mode = "ROUND_DOWN" if toward_zero else plan.rounding
+    rule = "toward zero" if toward_zero else f"{_mode_words(plan.rounding)} (the plan's rounding)"
+    notes.append(f"service credits rounded {rule}")
+    room = None if plan.credits_may_exceed_charges else max(charged, Money.zero(plan.currency))
+    out: list[Line] = []
+    for credit in credits:
+        line = _round(RawLine("credit", credit.reason, -credit.amount, None), mode)
+        if room is not None and -line.amount > room:
+            cut = -room
+            notes.append(
+                f"credits limited to the charges of {charged}: a credit never makes the total "
+                "negative unless the plan allows it (credits_may_exceed_charges)"
+            )
+            line = attrs.evolve(line, amount=cut, unrounded=cut)
+        if room is not None:
+            room = room + line.amount
+        if line.amount:
+            out.append(line)
+    return out
+
+
+def _mode_words(mode: str) -> str:
+    return mode.removeprefix("ROUND_").lower().replace("_", "-")
+
+
 def invoice(
     plan: Plan | Sequence[Phase],
     usage: Mapping[str, Number] | None,
@@ -379,9 +410,7 @@ def invoice(
         )
         notes.extend(result.notes)
         if result.applied:
-            for c in result.lines:
-                raw = RawLine("credit", f"service credit: {c.reason}", -c.amount, None)
-                credit_lines.append(_round(raw, "ROUND_DOWN"))
+            credit_lines = _credit_lines(result.lines, last, _sum(lines, last.currency), notes)
     if last.credits_before_tax:
         lines.extend(credit_lines)
         tax = _tax(last, _sum(lines, last.currency))

@@ -344,6 +344,8 @@ class Plan:
     credits_before_tax: bool = True
     zone: str | None = None
     proration: ProrationUnit = "day"
+    credit_rounding: Literal["plan", "toward_zero"] = "plan"
+    credits_may_exceed_charges: bool = False
 
     def __attrs_post_init__(self) -> None:
         problems, bad = converter_problems(self)
@@ -457,6 +459,15 @@ def _plan_option_problems(plan: Plan) -> list[Problem]:
         value = getattr(plan, name)
         if value is not None and not isinstance(value, str):
             found.append(Problem(name, f"expected text or None, got {value!r}"))
+    if plan.credit_rounding not in ("plan", "toward_zero"):
+        found.append(
+            Problem("credit_rounding", f"'plan' or 'toward_zero', not {plan.credit_rounding!r}")
+        )
+    exceed: object = plan.credits_may_exceed_charges
+    if not isinstance(exceed, bool):
+        found.append(
+            Problem("credits_may_exceed_charges", f"expected True or False, got {exceed!r}")
+        )
     label: object = plan.tax_label
     before_tax: object = plan.credits_before_tax
     if not isinstance(label, str):

@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sla._errors import PricingError, Problem, SLAError
+from sla.contracts._io import _unique_pairs, _UniqueKeyLoader
 from sla.money import Currency, Money
 from sla.pricing._common import to_decimal, to_money, to_share
 from sla.pricing._credits import BandCredit, BreachCredit, CreditSchedule
@@ -116,6 +117,8 @@ class PlanSpec(_Spec):
     credits_before_tax: bool = True
     zone: str | None = None
     proration: Literal["day", "second"] = "day"
+    credit_rounding: Literal["plan", "toward_zero"] = "plan"
+    credits_may_exceed_charges: bool = False
 
 
 class _Collector:
@@ -139,6 +142,7 @@ def _tiers(
     lago = any("from_value" in r or "to_value" in r for r in rows)
     tiers: list[PriceBand] = []
     lower = Decimal(0)
+    previous: Decimal | None = None
     for i, row in enumerate(rows):
         f = f"{where}[{i}]"
         allowed = (
@@ -163,8 +167,8 @@ def _tiers(
             start = col.take(
                 f"{f}.from_value",
                 lambda r=row: to_decimal(r.get("from_value", 0), ""),  # type: ignore[misc]
-            ) or Decimal(0)
-            this_lower = start - 1 if start > 0 else Decimal(0)
+            )
+            this_lower = _lago_lower(start, previous, i, f, col)
             to = row.get("to_value")
             upper = (
                 None if to is None else col.take(f"{f}.to_value", lambda t=to: to_decimal(t, ""))  # type: ignore[misc]
@@ -179,6 +183,7 @@ def _tiers(
                 if flat_raw is None
                 else col.take(f"{f}.flat_amount", lambda v=flat_raw: to_money(v, cur, ""))  # type: ignore[misc]
             )
+            previous = upper
         else:
             this_lower = lower
             up = row.get("up_to")
@@ -188,11 +193,44 @@ def _tiers(
                 else col.take(f"{f}.up_to", lambda u=up: to_decimal(u, ""))  # type: ignore[misc]
             )
             unit, flat = _stripe_prices(row, cur, col, f)
-        if unit is None:
+        if unit is None or this_lower is None:
             continue
-        tiers.append(PriceBand(this_lower, upper, unit, flat))
+        band = col.take(f, lambda a=this_lower, b=upper, u=unit, v=flat: PriceBand(a, b, u, v))  # type: ignore[misc]
+        if band is not None:
+            tiers.append(band)
         lower = upper if upper is not None else lower
     return tiers
+
+
+def _lago_lower(
+    start: Decimal | None, previous: Decimal | None, i: int, f: str, col: _Collector
+) -> Decimal | None:
+    """The exclusive lower bound of a Lago range.
+
+    Lago writes ranges either inclusive on integers (0–10, 11–20: ``from`` is the
+    previous ``to`` + 1) or adjacent (0–10, 10–20; 0–0.1, 0.1–1: ``from`` equals the
+    previous ``to``). Both mean the band ``(previous to, to]``.
+    """
+    if start is None:
+        return None
+    if i == 0:
+        if start not in (0, 1):
+            col.problems.append(Problem(f"{f}.from_value", "the first range starts at 0"))
+            return None
+        return Decimal(0)
+    if previous is None:
+        return None  # the previous range was open or unreadable: reported there
+    if start in (previous, previous + 1):
+        return previous
+    kind = "gap" if start > previous + 1 else "overlap"
+    col.problems.append(
+        Problem(
+            f"{f}.from_value",
+            f"{kind}: from_value {start} after a range ending at {previous} "
+            f"(write {previous} or {previous + 1})",
+        )
+    )
+    return None
 
 
 def _stripe_prices(
@@ -373,25 +411,39 @@ def _credits(spec: CreditSpec, cur: Currency, col: _Collector) -> CreditSchedule
     )
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML loader that reads floats as exact Decimals."""
+class _DecimalLoader(_UniqueKeyLoader):
+    """The contracts' YAML loader (safe, refusing duplicate keys), reading floats as Decimals."""
 
 
 _DecimalLoader.add_constructor(
     "tag:yaml.org,2002:float",
-    lambda loader, node: Decimal(str(loader.construct_scalar(node))),  # type: ignore[arg-type]
+    lambda loader, node: Decimal(str(loader.construct_scalar(node))),
 )
 
 
-def _parse_text(text: str) -> Any:
+def parse_plan_text(text: str, origin: str = "plan") -> Any:
+    """A plan's data from JSON or YAML text: numbers exact, a key given twice refused.
+
+    JSON and YAML keep the last of two equal keys; ``"price": "10.00"`` then
+    ``"price": "1.00"`` would silently bill $1.00. Plans refuse it, as contracts do.
+    """
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError:
         pass
+    except ValueError as error:
+        raise PricingError(f"not valid JSON: {error}", field=origin) from None
+    except RecursionError:
+        raise PricingError("JSON nested too deeply", field=origin) from None
     try:
         return yaml.load(text, Loader=_DecimalLoader)
     except yaml.YAMLError as error:
-        raise PricingError(f"neither JSON nor YAML: {error}", field="plan") from None
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PricingError(f"neither JSON nor YAML: {problem}{where}", field=origin) from None
+    except RecursionError:
+        raise PricingError("YAML nested too deeply", field=origin) from None
 
 
 def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
@@ -400,7 +452,7 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     Raises one :class:`~sla.PricingError` listing every problem found.
     """
     if isinstance(data, str):
-        data = _parse_text(data)
+        data = parse_plan_text(data)
     if isinstance(data, PlanSpec):
         spec = data
     else:
@@ -442,6 +494,8 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
             spec.credits_before_tax,
             spec.zone,
             spec.proration,
+            spec.credit_rounding,
+            spec.credits_may_exceed_charges,
         ),
     )
     if plan is None:

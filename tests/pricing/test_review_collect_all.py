@@ -250,7 +250,7 @@ def test_band_credit_below_refuses_credits_shrinking_as_attainment_falls() -> No
 
 def test_band_credit_refuses_shrinking_credits_built_from_bands() -> None:
     with pytest.raises(PricingError) as caught:
-        BandCredit("m", [Band(0, "0.9", "10%"), Band("0.9", "0.99", "25%")])
+        BandCredit("speed_of_answer", [Band(0, "0.9", "10%"), Band("0.9", "0.99", "25%")])
     assert caught.value.problems[0].field == "bands[0].credit"
 
 
