@@ -6,6 +6,7 @@ keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 """
 
 from sla.clocks._compliance import Attainment
+from sla.pricing._adjust import Coupon, TaxRate, Wallet
 from sla.pricing._batch import rate_table
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
@@ -14,6 +15,7 @@ from sla.pricing._credits import (
     Band,
     BandCredit,
     BreachCredit,
+    ClaimDeadline,
     CreditLine,
     CreditResult,
     CreditSchedule,
@@ -44,6 +46,8 @@ __all__ = [
     "BreachCredit",
     "Charge",
     "ChargeModel",
+    "ClaimDeadline",
+    "Coupon",
     "CreditLine",
     "CreditResult",
     "CreditSchedule",
@@ -64,8 +68,10 @@ __all__ = [
     "PriceBand",
     "Quote",
     "Step",
+    "TaxRate",
     "Transform",
     "Volume",
+    "Wallet",
     "catalogue_plan",
     "contract_plan",
     "invoice",

@@ -23,77 +23,14 @@ from sla._errors import PricingError, Problem
 from sla._explain import Explanation, explanation
 from sla.clocks._compliance import Attainment
 from sla.money import Currency, Money
-from sla.pricing._common import Number, Step, fmt, pct, to_decimal
+from sla.pricing._adjust import Coupon, Wallet, coupon_lines, tax_lines, wallet_line
+from sla.pricing._common import Number, fmt, to_decimal
 from sla.pricing._credits import CreditLine
+from sla.pricing._lines import Line, _round, _round_pieces, _sum
 from sla.pricing._periods import BillingPeriod, prorate
-from sla.pricing._plans import LineKind, Plan, RawLine
+from sla.pricing._plans import Plan, RawLine
 
 __all__ = ["Invoice", "Line", "Phase", "Quote", "invoice", "quote"]
-
-
-@attrs.frozen(slots=True)
-class Line:
-    """One invoice line: ``amount`` rounded once, ``unrounded`` kept for audit."""
-
-    kind: LineKind
-    description: str
-    amount: Money
-    unrounded: Money
-    charge: str | None = None
-    quantity: Decimal | None = None
-    steps: tuple[Step, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data; every amount and quantity as a string."""
-        return {
-            "kind": self.kind,
-            "description": self.description,
-            "charge": self.charge,
-            "quantity": None if self.quantity is None else f"{self.quantity:f}",
-            "amount": f"{self.amount.amount:f}",
-            "unrounded": f"{self.unrounded.amount:f}",
-            "steps": [s.to_dict() for s in self.steps],
-        }
-
-
-def _round(raw: RawLine, mode: str) -> Line:
-    return Line(
-        raw.kind,
-        raw.description,
-        raw.amount.rounded(mode),
-        raw.amount,
-        raw.charge,
-        raw.quantity,
-        raw.steps,
-    )
-
-
-def _round_pieces(raws: Sequence[RawLine], mode: str) -> list[Line]:
-    """Round each line once; the pieces of one charge across phases round as a running total.
-
-    The fee lines of one charge in several phases are rounded so that their sum is
-    the rounded sum of their exact amounts: splitting a period never adds or loses
-    a cent. A line alone in its group is rounded as it is.
-    """
-    lines: list[Line] = []
-    running: dict[tuple[str | None, str], tuple[Money, Money]] = {}
-    for raw in raws:
-        if raw.kind not in ("fee", "proration") or raw.charge is None:
-            lines.append(_round(raw, mode))
-            continue
-        key = (raw.charge, "fee")
-        zero = Money.zero(raw.amount.currency)
-        exact, billed = running.get(key, (zero, zero))
-        exact = exact + raw.amount
-        amount = exact.rounded(mode) - billed
-        running[key] = (exact, billed + amount)
-        line = _round(raw, mode)
-        lines.append(attrs.evolve(line, amount=amount))
-    return lines
-
-
-def _sum(lines: Sequence[Line], currency: Currency) -> Money:
-    return sum((line.amount for line in lines), Money.zero(currency))
 
 
 class _Document:
@@ -280,14 +217,6 @@ def _span(phase: Phase) -> str:
     return f"in force from {start} to {end}"
 
 
-def _tax(plan: Plan, taxable: Money) -> Line | None:
-    if not plan.tax_rate:
-        return None
-    base = max(taxable, Money.zero(plan.currency))
-    raw = RawLine("tax", f"{plan.tax_label} {pct(plan.tax_rate)} of {base}", base * plan.tax_rate)
-    return _round(raw, plan.rounding)
-
-
 def _credit_lines(
     credits: Sequence[CreditLine], plan: Plan, charged: Money, notes: list[str]
 ) -> list[Line]:
@@ -299,7 +228,8 @@ def _credit_lines(
     room = None if plan.credits_may_exceed_charges else max(charged, Money.zero(plan.currency))
     out: list[Line] = []
     for credit in credits:
-        line = _round(RawLine("credit", credit.reason, -credit.amount, None), mode)
+        text = f"service credit: {credit.reason}"
+        line = _round(RawLine("credit", text, -credit.amount, None), mode)
         if room is not None and -line.amount > room:
             cut = -room
             notes.append(
@@ -327,6 +257,9 @@ def invoice(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     claimed_at: dt.datetime | None = None,
+    incident_at: dt.datetime | None = None,
+    coupons: Sequence[Coupon] = (),
+    wallet: Wallet | None = None,
 ) -> Invoice:
     """Invoice ``usage`` of ``period`` under ``plan`` with service credits for ``compliance``.
 
@@ -338,6 +271,19 @@ def invoice(
     ``period``).
     For a tier change, pass a list of :class:`Phase` (each with its own usage)
     and ``usage=None``; the last phase's plan sets rounding, tax and credits.
+
+    The lines come in one documented order, each rounded once:
+
+    1. each charge: included units and unit discounts, the model (prorated for a
+       recurring fee), amount then percent discounts, its minimum, its maximum;
+    2. the plan's minimum commitment (a true-up line);
+    3. service credits (before tax unless the plan says ``credits_before_tax=False``),
+       never more than the charges unless the plan allows it;
+    4. ``coupons``: amount coupons, then percent coupons, on the running subtotal,
+       never below zero;
+    5. taxes, one line per rate, rounded per invoice or per line as the plan says;
+    6. service credits after tax, when the plan puts them there;
+    7. the prepaid ``wallet``, drawn down after tax, never below a zero amount due.
     """
     if isinstance(plan, Plan):
         phases: Sequence[Phase] = [Phase(plan, usage or {}, start, end)]
@@ -406,19 +352,25 @@ def invoice(
         fees = [ln for ln in lines if ln.kind in ("fee", "proration")]
         basis = _sum(fees if last.credits.basis == "fees" else lines, last.currency)
         result = last.credits.evaluate(
-            compliance, basis, period_end=period.end, claimed_at=claimed_at
+            compliance,
+            basis,
+            period_end=period.end,
+            claimed_at=claimed_at,
+            period_start=period.start,
+            incident_at=incident_at,
         )
         notes.extend(result.notes)
         if result.applied:
             credit_lines = _credit_lines(result.lines, last, _sum(lines, last.currency), notes)
     if last.credits_before_tax:
         lines.extend(credit_lines)
-        tax = _tax(last, _sum(lines, last.currency))
-        lines.extend([tax] if tax else [])
-    else:
-        tax = _tax(last, _sum(lines, last.currency))
-        lines.extend([tax] if tax else [])
+    lines.extend(coupon_lines(coupons, last, _sum(lines, last.currency)))
+    lines.extend(tax_lines(last, lines))
+    if not last.credits_before_tax:
         lines.extend(credit_lines)
+    if wallet is not None:
+        drawn = wallet_line(wallet, last, _sum(lines, last.currency))
+        lines.extend([drawn] if drawn is not None else [])
     return Invoice(
         last.name,
         last.service_class,
@@ -444,8 +396,7 @@ def quote(
     from fractions import Fraction
 
     lines = [_round(raw, plan.rounding) for raw in plan.raw_lines(expected_usage, Fraction(1))]
-    tax = _tax(plan, _sum(lines, plan.currency))
-    lines.extend([tax] if tax else [])
+    lines.extend(tax_lines(plan, lines))
     if contacts is None:
         count = sum(
             (

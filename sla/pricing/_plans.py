@@ -28,6 +28,7 @@ import attrs
 
 from sla._errors import PricingError, Problem
 from sla.money import Currency, Money
+from sla.pricing._adjust import TaxRate, TaxRounding
 from sla.pricing._common import (
     CTX,
     ZERO,
@@ -53,7 +54,17 @@ from sla.pricing._periods import ProrationUnit, _zone
 __all__ = ["Charge", "Discount", "LineKind", "Plan", "RawLine"]
 
 LineKind: TypeAlias = Literal[
-    "fee", "proration", "usage", "overage", "discount", "true-up", "cap", "credit", "tax"
+    "fee",
+    "proration",
+    "usage",
+    "overage",
+    "discount",
+    "true-up",
+    "cap",
+    "credit",
+    "coupon",
+    "tax",
+    "prepaid",
 ]
 
 
@@ -305,6 +316,11 @@ class Charge:
         return out
 
 
+def _taxes(value: Iterable[TaxRate]) -> tuple[TaxRate, ...]:
+    result: tuple[TaxRate, ...] = items(value)
+    return result
+
+
 def prorated(amount: Money, fraction: Fraction) -> Money:
     """``amount × fraction``: multiplied first, divided once (exact when the share terminates)."""
     if fraction == 1:
@@ -346,6 +362,8 @@ class Plan:
     proration: ProrationUnit = "day"
     credit_rounding: Literal["plan", "toward_zero"] = "plan"
     credits_may_exceed_charges: bool = False
+    taxes: tuple[TaxRate, ...] = attrs.field(default=(), converter=_taxes)
+    tax_rounding: TaxRounding = "per_invoice"
 
     def __attrs_post_init__(self) -> None:
         problems, bad = converter_problems(self)
@@ -400,6 +418,12 @@ class Plan:
                     Problem(f"credits.rules[{i}].amount", "currency differs from the plan's")
                 )
         raise_problems(problems, f"plan {self.name!r}")
+
+    def tax_rates(self) -> tuple[TaxRate, ...]:
+        """Every tax of the plan: ``tax_rate`` (on every line) first, then ``taxes``."""
+        if not self.tax_rate:
+            return self.taxes
+        return (TaxRate(self.tax_label, self.tax_rate), *self.taxes)
 
     def charge(self, name: str) -> Charge:
         """The charge called ``name``."""
@@ -463,6 +487,13 @@ def _plan_option_problems(plan: Plan) -> list[Problem]:
         found.append(
             Problem("credit_rounding", f"'plan' or 'toward_zero', not {plan.credit_rounding!r}")
         )
+    if plan.tax_rounding not in ("per_invoice", "per_line"):
+        found.append(
+            Problem("tax_rounding", f"'per_invoice' or 'per_line', not {plan.tax_rounding!r}")
+        )
+    taxes: object = plan.taxes
+    if not isinstance(taxes, tuple) or not all(isinstance(t, TaxRate) for t in taxes):
+        found.append(Problem("taxes", f"expected a list of TaxRate, got {taxes!r}"))
     exceed: object = plan.credits_may_exceed_charges
     if not isinstance(exceed, bool):
         found.append(

@@ -27,8 +27,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sla._errors import PricingError, Problem, SLAError
 from sla.contracts._io import _unique_pairs, _UniqueKeyLoader
 from sla.money import Currency, Money
+from sla.pricing._adjust import TaxRate
 from sla.pricing._common import to_decimal, to_money, to_share
-from sla.pricing._credits import BandCredit, BreachCredit, CreditSchedule
+from sla.pricing._credits import BandCredit, BreachCredit, ClaimDeadline, CreditSchedule
 from sla.pricing._models import Flat, Graduated, Package, PerUnit, PriceBand, Transform, Volume
 from sla.pricing._percent import GraduatedPercentage, GreaterOf, Percentage, PercentTier
 from sla.pricing._plans import Charge, Discount, Plan
@@ -87,11 +88,25 @@ class ChargeSpec(_Spec):
     prorate_included: bool = True
 
 
+class TaxSpec(_Spec):
+    label: str
+    rate: Any
+    kinds: list[str] = []
+    charges: list[str] = []
+
+
 class CreditRuleSpec(_Spec):
     metric: str
     below: list[tuple[Any, Any]] | None = None
     per_breach: Any = None
     per_breach_share: Any = None
+
+
+class ClaimSpec(_Spec):
+    rule: Literal[
+        "days_after_period", "days_after_incident", "end_of_following_month", "end_of_second_cycle"
+    ]
+    days: int | None = None
 
 
 class CreditSpec(_Spec):
@@ -100,6 +115,7 @@ class CreditSpec(_Spec):
     minimum_credit: Any = None
     claim_days: int | None = None
     basis: Literal["charges", "fees"] = "charges"
+    claim: ClaimSpec | None = None
 
 
 class PlanSpec(_Spec):
@@ -119,6 +135,8 @@ class PlanSpec(_Spec):
     proration: Literal["day", "second"] = "day"
     credit_rounding: Literal["plan", "toward_zero"] = "plan"
     credits_may_exceed_charges: bool = False
+    taxes: list[TaxSpec] = []
+    tax_rounding: Literal["per_invoice", "per_line"] = "per_invoice"
 
 
 class _Collector:
@@ -407,7 +425,15 @@ def _credits(spec: CreditSpec, cur: Currency, col: _Collector) -> CreditSchedule
         else col.take("credits.minimum_credit", lambda: to_money(spec.minimum_credit, cur, ""))
     )
     return col.take(  # type: ignore[no-any-return]
-        "credits", lambda: CreditSchedule(rules, spec.cap, minimum, spec.claim_days, spec.basis)
+        "credits",
+        lambda: CreditSchedule(
+            rules,
+            spec.cap,
+            minimum,
+            spec.claim_days,
+            spec.basis,
+            None if spec.claim is None else ClaimDeadline(spec.claim.rule, spec.claim.days),
+        ),
     )
 
 
@@ -477,6 +503,10 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     )
     credits = None if spec.credits is None else _credits(spec.credits, cur, col)
     tax = col.take("tax_rate", lambda: to_share(spec.tax_rate, ""))
+    taxes = [
+        col.take(f"taxes[{i}]", lambda t=t: TaxRate(t.label, t.rate, t.kinds, t.charges))  # type: ignore[misc]
+        for i, t in enumerate(spec.taxes)
+    ]
     if col.problems:
         raise PricingError.from_problems(col.problems, what="price plan")
     plan = col.take(
@@ -496,6 +526,8 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
             spec.proration,
             spec.credit_rounding,
             spec.credits_may_exceed_charges,
+            taxes,
+            spec.tax_rounding,
         ),
     )
     if plan is None:
