@@ -8,6 +8,7 @@ keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 from sla.clocks._compliance import Attainment
 from sla.pricing._adjust import Coupon, TaxRate, Wallet
 from sla.pricing._batch import rate_table
+from sla.pricing._blocks import Blocks, BlockTier
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
 from sla.pricing._contracts import contract_plan
@@ -43,6 +44,8 @@ __all__ = [
     "Band",
     "BandCredit",
     "BillingPeriod",
+    "BlockTier",
+    "Blocks",
     "BreachCredit",
     "Charge",
     "ChargeModel",

@@ -28,6 +28,7 @@ from sla._errors import PricingError, Problem, SLAError
 from sla.contracts._io import _unique_pairs, _UniqueKeyLoader
 from sla.money import Currency, Money
 from sla.pricing._adjust import TaxRate
+from sla.pricing._blocks import Blocks, BlockTier
 from sla.pricing._common import to_decimal, to_money, to_share
 from sla.pricing._credits import BandCredit, BreachCredit, ClaimDeadline, CreditSchedule
 from sla.pricing._models import Flat, Graduated, Package, PerUnit, PriceBand, Transform, Volume
@@ -59,7 +60,14 @@ class ChargeSpec(_Spec):
 
     name: str
     model: Literal[
-        "flat", "per_unit", "package", "graduated", "volume", "percentage", "graduated_percentage"
+        "flat",
+        "per_unit",
+        "package",
+        "graduated",
+        "volume",
+        "percentage",
+        "graduated_percentage",
+        "blocks",
     ]
     metric: str | None = None
     recurring: bool = False
@@ -71,6 +79,7 @@ class ChargeSpec(_Spec):
     rounding: Literal["up", "down", "half_up", "half_even"] = "up"
     tiers: list[dict[str, Any]] | None = None
     flat_at_zero: bool = True
+    block_policy: Literal["all_tiers", "top_tier"] = "all_tiers"
     transform: TransformSpec | None = None
     rate: Any = None
     fixed: Any = None
@@ -309,6 +318,8 @@ def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> obje
                 f"{where}.tiers".removesuffix(".tiers"),
                 lambda: cls(tiers, spec.flat_at_zero, transform),
             )
+    elif kind == "blocks":
+        model = _blocks(spec, cur, col, where)
     elif kind == "percentage":
         model = col.take(
             where,
@@ -351,6 +362,27 @@ def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> obje
         if floor is not None:
             model = col.take(where, lambda: GreaterOf(floor, model))  # type: ignore[arg-type]
     return model
+
+
+def _blocks(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> Blocks | None:
+    tiers = []
+    for i, row in enumerate(spec.tiers or []):
+        f = f"{where}.tiers[{i}]"
+        extra = sorted(set(row) - {"size", "price", "max_blocks"})
+        if extra:
+            col.problems.append(Problem(f, f"unexpected keys {extra} (size, price, max_blocks)"))
+        price = col.take(f"{f}.price", lambda r=row: to_money(r.get("price"), cur, ""))  # type: ignore[misc]
+        if price is None:
+            continue
+        tier = col.take(
+            f,
+            lambda r=row, p=price: BlockTier(r.get("size"), p, r.get("max_blocks")),  # type: ignore[misc]
+        )
+        if tier is not None:
+            tiers.append(tier)
+    n = len(col.problems)
+    result = col.take(where, lambda: Blocks(tiers, spec.block_policy))
+    return result if len(col.problems) == n else None
 
 
 def _charge(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> Charge | None:
