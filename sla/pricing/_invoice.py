@@ -344,7 +344,7 @@ def invoice(
     if problems:
         raise PricingError.from_problems(problems, what="invoice")
     lines = _round_pieces(raws, last.rounding)
-    credit_lines: list[Line] = []
+    credits: Sequence[CreditLine] = ()
     in_force = idle < len(phases)
     if last.credits is not None and compliance and not in_force:
         notes.append("no plan in force during the period: no service credits to compute")
@@ -360,14 +360,13 @@ def invoice(
             incident_at=incident_at,
         )
         notes.extend(result.notes)
-        if result.applied:
-            credit_lines = _credit_lines(result.lines, last, _sum(lines, last.currency), notes)
-    if last.credits_before_tax:
-        lines.extend(credit_lines)
+        credits = result.lines if result.applied else ()
+    if credits and last.credits_before_tax:
+        lines.extend(_credit_lines(credits, last, _sum(lines, last.currency), notes))
     lines.extend(coupon_lines(coupons, last, _sum(lines, last.currency)))
     lines.extend(tax_lines(last, lines))
-    if not last.credits_before_tax:
-        lines.extend(credit_lines)
+    if credits and not last.credits_before_tax:
+        lines.extend(_credit_lines(credits, last, _sum(lines, last.currency), notes))
     if wallet is not None:
         drawn = wallet_line(wallet, last, _sum(lines, last.currency))
         lines.extend([drawn] if drawn is not None else [])

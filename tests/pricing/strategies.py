@@ -31,3 +31,19 @@ def tier_lists(draw: st.DrawFn, currency: str = "USD", flats: bool = True) -> tu
         tiers.append(PriceBand(lower, upper, Money(draw(prices), currency), flat))
         lower = upper if upper is not None else lower
     return tuple(tiers)
+
+
+#: Zones with DST, half-hour and 45-minute offsets, and a half-hour DST shift.
+zones = st.sampled_from(
+    [
+        "UTC",
+        "Europe/Berlin",
+        "America/New_York",
+        "America/St_Johns",
+        "Asia/Kathmandu",
+        "Australia/Lord_Howe",
+        "Pacific/Apia",
+    ]
+)
+cents = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False)
+shares = st.decimals(min_value=0, max_value=1, places=3, allow_nan=False, allow_infinity=False)
