@@ -86,6 +86,37 @@ def _summable(table: Any, name: str) -> Any:
     return table.set_column(index, name, column.cast(pa.decimal128(38, 0)))
 
 
+def _group(table: Any, keys: list[str], sums: list[str]) -> Any:
+    """Sum ``sums`` per distinct ``keys``: one column ``<name>_sum`` each, keys kept.
+
+    Each key column is dictionary-encoded and the codes folded into one int64 key,
+    so Arrow groups on integers (several times faster than on several string
+    columns); when the folded key could overflow, Arrow groups on the keys themselves.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = [pc.dictionary_encode(table[k]).combine_chunks() for k in keys]
+    sizes = [max(1, len(e.dictionary)) for e in encoded]
+    if np.prod([float(n) for n in sizes]) >= 2**62:
+        return table.group_by(keys, use_threads=False).aggregate([(c, "sum") for c in sums])
+    folded = np.zeros(table.num_rows, dtype=np.int64)
+    for column, size in zip(encoded, sizes, strict=True):
+        folded = folded * size + column.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    parts = {"_key": folded, **{c: table[c] for c in sums}}
+    grouped = (
+        pa.table(parts).group_by(["_key"], use_threads=False).aggregate([(c, "sum") for c in sums])
+    )
+    key = grouped["_key"].to_numpy()
+    out: dict[str, Any] = {}
+    for name, column, size in reversed(list(zip(keys, encoded, sizes, strict=True))):
+        out[name] = column.dictionary.take(pa.array(key % size))
+        key = key // size
+    return pa.table(
+        {**{k: out[k] for k in keys}, **{f"{c}_sum": grouped[f"{c}_sum"] for c in sums}}
+    )
+
+
 def _column_ints(column: Any, name: str, scale: int) -> tuple[Column, int]:
     """A numeric Arrow column as scaled integers (int64, or Python ints when larger)."""
     import pyarrow as pa
@@ -169,7 +200,7 @@ def rate_table(
     _check_column(table, quantity)
     table = _summable(table, quantity)
     keys = [customer, period] + ([metric] if isinstance(priced, Plan) else [])
-    grouped = table.group_by(keys, use_threads=False).aggregate([(quantity, "sum")])
+    grouped = _group(table, keys, [quantity])
     raw_q, q_scale = _column_ints(grouped[f"{quantity}_sum"], quantity, quantity_scale)
     metrics = (
         None if not isinstance(priced, Plan) else grouped[metric].to_numpy(zero_copy_only=False)
@@ -243,7 +274,7 @@ def _per_row(
             "_fee": _decimal_array(fees, a),
         }
     )
-    summed = both.group_by(keys, use_threads=False).aggregate([("_q", "sum"), ("_fee", "sum")])
+    summed = _group(both, keys, ["_q", "_fee"])
     total_q, _ = _column_ints(summed["_q_sum"], quantity, s)
     total, _ = _column_ints(summed["_fee_sum"], "amount", a)
     groups = {c: summed[c] for c in keys}
