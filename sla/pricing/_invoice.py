@@ -69,13 +69,22 @@ class _Document:
         """A plain-text table of the lines and totals."""
         from sla.pricing._render import text_table
 
-        return text_table(self.title(), self.lines, self._totals(), self.currency)
+        table = text_table(self.title(), self.lines, self._totals(), self.currency)
+        notes: tuple[str, ...] = getattr(self, "notes", ())
+        return table + "".join(f"\nnote: {note}" for note in notes)
 
     def to_html(self) -> str:
         """An HTML table (every user-supplied text escaped)."""
+        from html import escape
+
         from sla.pricing._render import html_table
 
-        return html_table(self.title(), self.lines, self._totals(), self.currency)
+        table = html_table(self.title(), self.lines, self._totals(), self.currency)
+        notes: tuple[str, ...] = getattr(self, "notes", ())
+        if not notes:
+            return table
+        items = "".join(f"<li>{escape(note)}</li>" for note in notes)
+        return f'{table}\n<ul class="sla-invoice-notes">{items}</ul>'
 
     def _totals(self) -> list[tuple[str, Money]]:
         return [("subtotal", self.subtotal()), ("tax", self.tax), ("total", self.total)]

@@ -156,6 +156,8 @@ def test_credit_rounding_follows_the_plan_unless_toward_zero() -> None:
     bill = invoice(down, {}, figures, JUNE)
     assert bill.credits == usd("-10.00")
     assert "service credits rounded toward zero" in bill.notes
+    assert "note: service credits rounded toward zero" in bill.to_text()  # printed on it
+    assert "service credits rounded toward zero" in bill.to_html()
 
 
 def test_invoice_lines_in_plain_words() -> None:
