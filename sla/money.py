@@ -68,6 +68,8 @@ _DIV: Final = decimal.Context(
 )
 #: The widest span, in digits, between the largest and the smallest allocation weight.
 _WEIGHT_SPAN: Final = 1000
+#: The most integer digits :meth:`Money.format` renders with locale grouping.
+_FORMAT_DIGITS: Final = 1000
 
 
 def _overflow(error: ArithmeticError, what: str) -> MoneyError:
@@ -369,7 +371,12 @@ class Money:
             raise MoneyError(
                 f"{self._currency.code} has no minor unit (ISO 4217 N.A.)", field="currency"
             )
-        return int(self.rounded(rounding)._amount.scaleb(self._currency.minor_units, context=_CTX))
+        try:
+            return int(
+                self.rounded(rounding)._amount.scaleb(self._currency.minor_units, context=_CTX)
+            )
+        except ArithmeticError as error:
+            raise _overflow(error, f"{self._amount:E} in minor units") from None
 
     def allocate(
         self, weights: Sequence[Number | str], rounding: str = decimal.ROUND_HALF_EVEN
@@ -464,8 +471,21 @@ class Money:
         else:
             value = self.rounded(rounding)._amount
             digits = minor
+        if value and value.adjusted() > _FORMAT_DIGITS:
+            raise MoneyError(
+                f"{self._amount:E} has more than {_FORMAT_DIGITS} digits to format for people "
+                "(locale grouping would take minutes); use str() or to_dict()",
+                field="amount",
+            )
         loc, pattern = _currency_pattern(locale, digits)
-        return str(pattern.apply(value, loc, currency=self._currency.code, currency_digits=False))
+        try:
+            with decimal.localcontext(_CTX):
+                text = pattern.apply(
+                    value, loc, currency=self._currency.code, currency_digits=False
+                )
+        except ArithmeticError as error:
+            raise _overflow(error, f"{self._amount:E}") from None
+        return str(text)
 
     def to_dict(self) -> dict[str, str]:
         """``{"amount": "12.30", "currency": "USD"}``: the amount as a string, never a float."""

@@ -22,3 +22,14 @@ def test_an_amount_beyond_the_exponent_range_is_a_money_error() -> None:
     assert caught.value.field == "amount"
     with pytest.raises(MoneyError):
         Money("9e999999", "USD") + Money("9e999999", "USD")
+
+
+def test_huge_amounts_format_and_convert_fast_or_say_why() -> None:
+    # Issue 13, items 9 and 12: no minutes spent grouping a 500,000-digit amount, no raw
+    # decimal exception from to_minor.
+    with pytest.raises(MoneyError) as caught:
+        Money("1e500000", "USD").format()
+    assert "str()" in caught.value.reason
+    with pytest.raises(MoneyError):
+        Money("1e999998", "USD").to_minor()
+    assert Money("1e20", "USD").format() == "$100,000,000,000,000,000,000.00"
