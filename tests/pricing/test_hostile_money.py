@@ -136,3 +136,9 @@ def test_negative_zero_and_nan_messages() -> None:
         Money.parse("NaN USD")
     assert caught.value.field == "amount"
     assert "NaN" in caught.value.reason
+
+
+# 13. Deeply nested plan text is a PricingError, not a RecursionError.
+def test_deeply_nested_plan_text_is_a_pricing_error() -> None:
+    with pytest.raises(PricingError, match="nested too deeply"):
+        load_plan("[" * 100_000 + "]" * 100_000)
