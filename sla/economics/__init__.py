@@ -10,11 +10,18 @@ Money: :class:`TierEconomics` with :class:`Costs`, a price model
 :class:`PerTierMonth`, :class:`PerResolvedContact`) and an optional
 :class:`Deflection`; :func:`what_if` and :func:`sensitivity` tables.
 Every figure explains itself (``.explain()``).
+
+A period: :class:`Workload` (contacts per interval) staffed by a
+:class:`VoiceTarget`, :class:`ChatTarget` or :class:`WrittenTarget`; paid
+hours as :func:`paid_hours_lower_bound` or :func:`schedule_shifts` under
+:class:`ShiftRules`; :class:`MonthEconomics` with :class:`PeriodCosts` and
+:class:`Billable` requests.
 """
 
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
+from sla.economics._period import MonthEconomics, PeriodCosts
 from sla.economics._prices import (
     PerAgentHour,
     PerContact,
@@ -24,32 +31,55 @@ from sla.economics._prices import (
     Price,
 )
 from sla.economics._queue import Queue, agents_for_intervals, scheduled_agents, traffic
+from sla.economics._requests import Billable
 from sla.economics._scenarios import sensitivity, what_if
+from sla.economics._shifts import (
+    PaidHours,
+    Shift,
+    ShiftRules,
+    paid_heads,
+    paid_hours_lower_bound,
+    schedule_shifts,
+)
 from sla.economics._table import Table
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
+from sla.economics._workload import ChatTarget, VoiceTarget, Workload, WrittenTarget
 
 __all__ = [
+    "Billable",
     "ChatQueue",
+    "ChatTarget",
     "Costs",
     "Count",
     "Deflection",
     "Explanation",
     "Figure",
+    "MonthEconomics",
     "Outcome",
+    "PaidHours",
     "PerAgentHour",
     "PerContact",
     "PerMinute",
     "PerResolvedContact",
     "PerTierMonth",
+    "PeriodCosts",
     "PersonalManager",
     "Price",
     "Queue",
+    "Shift",
+    "ShiftRules",
     "Table",
     "TierEconomics",
+    "VoiceTarget",
+    "Workload",
     "WrittenQueue",
+    "WrittenTarget",
     "agents_for_intervals",
     "erlang_b",
     "erlang_c",
+    "paid_heads",
+    "paid_hours_lower_bound",
+    "schedule_shifts",
     "scheduled_agents",
     "sensitivity",
     "traffic",
