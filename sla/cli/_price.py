@@ -55,7 +55,7 @@ def _plan(path: Path | None, tier: str | None) -> Any:
                 "--tier picks a tier of a contract file; this is a plan file", field="--tier"
             )
         if isinstance(data, dict) and isinstance(data.get("price_plan"), dict):
-            data = data["price_plan"]
+            data = {k: v for k, v in data["price_plan"].items() if k != "billable"}
         return load_plan(data)
     except UsageProblem:
         raise

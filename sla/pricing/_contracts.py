@@ -41,7 +41,8 @@ def contract_plan(contract: Any, tier: str) -> Plan:
     # A CompiledContract holds its Contract in `.contract`; a Contract's `.contract` is its id.
     inner = getattr(contract, "contract", None)
     spec = contract if isinstance(inner, str) or inner is None else inner
-    overrides = spec.price_plan or {}
+    # ``billable`` declares what a bill counts (sla.economics.Billable), not a price.
+    overrides = {k: v for k, v in (spec.price_plan or {}).items() if k != "billable"}
     base = _catalogue_code(spec, tier)
     try:
         plan = catalogue_plan(base, overrides) if base else load_plan(overrides)

@@ -284,3 +284,16 @@ def test_billable_declared_in_the_plan() -> None:
     with pytest.raises(EconomicsError) as caught:
         Billable.from_mapping({"unit": "call"})
     assert caught.value.field == "billable.unit"
+
+
+@pytest.mark.parametrize("calls", [1e14, 1e18, 1e300])
+def test_huge_traffic_is_refused_not_computed(calls: float) -> None:
+    from sla.economics import Queue
+
+    with pytest.raises(EconomicsError) as caught:
+        Queue(calls=calls, interval=HALF, aht=timedelta(minutes=3))
+    assert caught.value.field == "calls"
+    with pytest.raises(EconomicsError):
+        VoiceTarget(0.8, timedelta(seconds=20)).agents(
+            Workload.from_counts([calls], timedelta(minutes=3), start=T0, interval=HALF)
+        )
