@@ -379,6 +379,16 @@ class TierEconomics:
         """Margin per contact if handle time were ``aht``."""
         return self.with_aht(aht).outcome().margin_per_contact
 
+    def _aht_limit(self) -> timedelta:
+        """The longest AHT searched: ten years, or where traffic reaches the supported bound."""
+        from sla.economics._erlang import MAX_TRAFFIC
+
+        calls = float(self.queue.calls)
+        if calls <= 0:
+            return _BREAK_EVEN_AHT_LIMIT
+        bound = MAX_TRAFFIC * self.queue.interval.total_seconds() / calls
+        return min(_BREAK_EVEN_AHT_LIMIT, timedelta(seconds=math.floor(bound)))
+
     def break_even_aht(self) -> Figure:
         """The longest AHT (seconds, to the microsecond) at which the price still covers cost.
 
@@ -394,7 +404,7 @@ class TierEconomics:
             # A time-based price (per minute, per agent hour) earns more as contacts
             # grow longer while staffing is whole agents: very short contacts lose
             # money, long ones never stop paying. That is "never stops covering".
-            if self.margin_at_aht(_BREAK_EVEN_AHT_LIMIT).amount >= 0:
+            if self.margin_at_aht(self._aht_limit()).amount >= 0:
                 return Figure(
                     math.inf,
                     explanation(
@@ -411,7 +421,7 @@ class TierEconomics:
             lo, hi = hi, hi * 2
             # A high per-contact price can break even only after a day or more of
             # handling; stopping at one day reported such prices as "never" (inf).
-            if hi > _BREAK_EVEN_AHT_LIMIT:
+            if hi > self._aht_limit():
                 return Figure(
                     math.inf,
                     explanation(
