@@ -80,7 +80,17 @@ def _break_even(tier: Any) -> dict[str, Any]:
         # JSON has no infinity: "covers at any handle time" is said in words.
         finite = math.isfinite(aht)
         found["break_even_aht_seconds"] = round(aht, 1) if finite else None
-        found["break_even_aht"] = format_seconds(aht) if finite else "any: the price always covers"
+        if tier.break_even_is_minimum:
+            # A time-based price: longer contacts earn more, the break-even is a minimum.
+            found["break_even_aht"] = (
+                f"at least {format_seconds(aht)}"
+                if aht > 0
+                else "always: the price covers every handle time"
+            )
+        else:
+            found["break_even_aht"] = (
+                f"at most {format_seconds(aht)}" if finite else "any: the price always covers"
+            )
     try:
         found["break_even_price"] = str(tier.break_even_price().rounded())
     except EconomicsError as exc:
