@@ -15,12 +15,15 @@ A period: :class:`Workload` (contacts per interval) staffed by a
 :class:`VoiceTarget`, :class:`ChatTarget` or :class:`WrittenTarget`; paid
 hours as :func:`paid_hours_lower_bound` or :func:`schedule_shifts` under
 :class:`ShiftRules`; :class:`MonthEconomics` with :class:`PeriodCosts` and
-:class:`Billable` requests.
+:class:`Billable` requests. Both sides of a call: :class:`ClientValue`,
+:func:`both_sides`, :func:`training`. Before launch: :func:`launch_table`,
+:func:`losing_aht`.
 """
 
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
+from sla.economics._launch import launch_table, losing_aht
 from sla.economics._period import MonthEconomics, PeriodCosts
 from sla.economics._prices import (
     PerAgentHour,
@@ -41,6 +44,7 @@ from sla.economics._shifts import (
     paid_hours_lower_bound,
     schedule_shifts,
 )
+from sla.economics._sides import ClientValue, both_sides, training
 from sla.economics._table import Table
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
 from sla.economics._workload import ChatTarget, VoiceTarget, Workload, WrittenTarget
@@ -49,6 +53,7 @@ __all__ = [
     "Billable",
     "ChatQueue",
     "ChatTarget",
+    "ClientValue",
     "Costs",
     "Count",
     "Deflection",
@@ -75,13 +80,17 @@ __all__ = [
     "WrittenQueue",
     "WrittenTarget",
     "agents_for_intervals",
+    "both_sides",
     "erlang_b",
     "erlang_c",
+    "launch_table",
+    "losing_aht",
     "paid_heads",
     "paid_hours_lower_bound",
     "schedule_shifts",
     "scheduled_agents",
     "sensitivity",
     "traffic",
+    "training",
     "what_if",
 ]
