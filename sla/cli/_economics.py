@@ -155,8 +155,15 @@ def staffing(
     )
 
 
-@app.command()
+economics_app = typer.Typer(
+    help="Cost and revenue per contact for one tier; `month` for a whole period."
+)
+app.add_typer(economics_app, name="economics")
+
+
+@economics_app.callback(invoke_without_command=True)
 def economics(
+    ctx: typer.Context,
     calls: Calls = 100,
     interval: Interval = "30m",
     aht: Aht = "180s",
@@ -200,8 +207,14 @@ def economics(
     ] = None,
     json_output: Json = False,
 ) -> None:
-    """Cost and revenue per contact, margin and break-even handle time for one tier."""
+    """Cost and revenue per contact, margin and break-even handle time for one tier.
+
+    `sla economics month FILE` runs the period model on a contact or forecast file.
+    """
     from decimal import Decimal
+
+    if ctx.invoked_subcommand is not None:
+        return
 
     from sla import economics as eco
 

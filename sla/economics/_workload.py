@@ -234,9 +234,14 @@ class Workload:
 
 
 def _staffable(workload: Workload) -> tuple[Floats, Floats]:
-    """Calls and AHT per interval, with a harmless AHT of 1 s where no contact came."""
-    calls = workload.contacts
-    return calls, np.where(calls > 0, workload.aht_seconds(), 1.0)
+    """Calls and AHT per interval, with a harmless AHT of 1 s where no work came.
+
+    Contacts with no handle time (a missed call whose callback is its own leg)
+    bring no work: an interval of only such contacts needs no agent.
+    """
+    work = workload.handle_seconds > 0
+    calls = np.where(work, workload.contacts, 0.0)
+    return calls, np.where(work, workload.aht_seconds(), 1.0)
 
 
 @attrs.frozen

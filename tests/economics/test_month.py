@@ -297,3 +297,10 @@ def test_huge_traffic_is_refused_not_computed(calls: float) -> None:
         VoiceTarget(0.8, timedelta(seconds=20)).agents(
             Workload.from_counts([calls], timedelta(minutes=3), start=T0, interval=HALF)
         )
+
+
+def test_zero_second_legs_bring_no_work() -> None:
+    end = T0 + 2 * HALF
+    created = np.array([0, 1900], dtype=np.int64) + int(T0.timestamp())
+    work = Workload.from_contacts(created, [0, 300], start=T0, end=end, interval=HALF)
+    assert VoiceTarget(0.8, timedelta(seconds=20)).agents(work).tolist()[0] == 0
