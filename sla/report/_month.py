@@ -48,6 +48,10 @@ class TierMonth:
     month: Any
     invoice: Any
     daily: dict[str, list[tuple[float, float]]]
+    #: The aggregate service level per day, for metrics with a promised target.
+    daily_service_level: dict[str, list[tuple[float, float]]] = attrs.field(factory=dict)
+    #: The promised service level per metric (share), e.g. ``{"speed of answer": 0.8}``.
+    service_level_targets: dict[str, float] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -214,7 +218,9 @@ def run_month(
     cycles = evaluate_table(events, policies, as_of=end, output="pandas")
     step("compliance and service credits")
     summary = compliance(cycles, tz=zone, by=("tier", "metric"), targets=targets)
-    daily = compliance(cycles, tz=zone, period="day", by=("tier", "metric", "period"))
+    daily = compliance(
+        cycles, tz=zone, period="day", by=("tier", "metric", "period"), targets=targets
+    )
     found = attainment(cycles, tz=zone, targets=targets)
     period = Period.month(month.year, month.month, zone)
 
@@ -245,13 +251,20 @@ def run_month(
             usage = {"contacts.voice" if code == "A" else "contacts.written": count}
             bill = invoice(plan, usage, attainments(mine_att), period)
         series: dict[str, list[tuple[float, float]]] = {}
+        levels: dict[str, list[tuple[float, float]]] = {}
         for row in daily[daily["tier"] == code].to_dict("records"):
             finished = row["met"] + row["breached"] + row["abandoned"]
+            day = float(str(row["period"])[-2:])
+            name = row["metric"].replace("_", " ")
             if finished:
-                day = float(str(row["period"])[-2:])
-                series.setdefault(row["metric"].replace("_", " "), []).append(
-                    (day, float(Fraction(row["met"], finished)))
-                )
+                series.setdefault(name, []).append((day, float(Fraction(row["met"], finished))))
+            if isinstance(row.get("sl_target"), Fraction) and row.get("sl_attained") is not None:
+                levels.setdefault(name, []).append((day, float(Fraction(row["sl_attained"]))))
+        goals = {
+            row["metric"].replace("_", " "): float(row["sl_target"])
+            for row in rows
+            if isinstance(row.get("sl_target"), Fraction)
+        }
         tiers[code] = TierMonth(
             code,
             contract.tiers[code].name,
@@ -262,6 +275,8 @@ def run_month(
             month_pnl,
             bill,
             {k: sorted(v) for k, v in series.items()},
+            {k: sorted(v) for k, v in levels.items()},
+            goals,
         )
     breached = cycles[cycles["status"] == "breached"].sort_values("breach_at")
     breaches = breached.head(200).to_dict("records")

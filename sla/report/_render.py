@@ -180,7 +180,30 @@ def month_report(result: MonthResult) -> Report:
                     y_range=(0.0, 1.0),
                 )
             )
+    for code, tier in result.tiers.items():
+        for metric, days in tier.daily_service_level.items():
+            goal = tier.service_level_targets.get(metric)
+            charts.append(
+                line_chart(
+                    {f"{metric}, attained": days},
+                    title=f"Tier {code}: {metric}, aggregate service level per day",
+                    x_label=f"day of {result.period}",
+                    y_label="service level (answered in time ÷ offered)",
+                    y_format=lambda v: f"{v:.0%}",
+                    x_format=lambda v: f"{v:.0f}",
+                    y_range=(0.0, 1.0),
+                    reference=None if goal is None else (goal, f"target {goal:.0%}"),
+                )
+            )
     report.charts(*charts)
+    report.paragraph(
+        "Met share: the share of finished contacts that met their own deadline "
+        "(per contact, per metric). Attained: the aggregate service level the contract "
+        "promises for the month (e.g. 80 % of calls answered within 20 s), compared with "
+        "its target. They differ because the promise counts only the contacts and window it "
+        "names, and a contact can miss its own deadline while the month still meets the "
+        "aggregate promise (and the other way round)."
+    )
     rows = []
     classes = []
     for code, tier in result.tiers.items():
@@ -271,5 +294,5 @@ def month_report(result: MonthResult) -> Report:
     report.heading("Invoices", anchor="invoices")
     for code, tier in result.tiers.items():
         report.paragraph(f"Tier {code}: {tier.customer}")
-        report.raw(tier.invoice.to_html())
+        report.raw(f'<div class="scroll">{tier.invoice.to_html()}</div>')
     return report
