@@ -132,6 +132,28 @@ def _profit_and_loss(report: Report, result: MonthResult) -> None:
             y_format=lambda v: f"{v:,.0f}",
         )
     )
+    staffing = []
+    for code, m in months:
+        step = m.paid.interval.total_seconds() / 86400
+        week = min(m.paid.heads.size, round(7 / step))
+        staffing.append(
+            line_chart(
+                {
+                    "paid heads (roster)": [
+                        (i * step + 1, float(h)) for i, h in enumerate(m.paid.heads[:week])
+                    ],
+                    "heads the target needs": [
+                        (i * step + 1, float(h)) for i, h in enumerate(m.paid.required[:week])
+                    ],
+                },
+                title=f"Tier {code}: heads needed for the target and paid, first week",
+                x_label=f"day of {result.period}",
+                y_label="agents (with shrinkage)",
+                x_format=lambda v: f"{v:.0f}",
+                y_format=lambda v: f"{v:.0f}",
+            )
+        )
+    report.charts(*staffing)
     report.paragraph(
         "Paid hours: a roster of shifts (lengths and start grid from the costs file) covering, "
         "in every half hour, the agents the tier's queue model needs for its target plus "
