@@ -5,6 +5,11 @@ Queueing: :class:`Queue` (Erlang C, or Erlang A ``with_patience``),
 :func:`agents_for_intervals` (vectorized), written channels
 (:class:`ChatQueue`, :class:`WrittenQueue`) and :class:`PersonalManager`.
 
+Simulation: :meth:`Queue.simulate` (any :class:`Distribution` of handle times
+and patience, figures as :class:`Estimate` with confidence intervals),
+``agents_for(..., check="simulate")``, and the front-desk flow of a tier:
+:func:`simulate_tier` and :func:`tier_staffing` with :class:`Callbacks`.
+
 Money: :class:`TierEconomics` with :class:`Costs`, a price model
 (:class:`PerContact`, :class:`PerMinute`, :class:`PerAgentHour`,
 :class:`PerTierMonth`, :class:`PerResolvedContact`) and an optional
@@ -21,6 +26,7 @@ hours as :func:`paid_hours_lower_bound` or :func:`schedule_shifts` under
 """
 
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
+from sla.economics._distributions import Distribution
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
 from sla.economics._launch import launch_table, losing_aht
@@ -45,18 +51,24 @@ from sla.economics._shifts import (
     schedule_shifts,
 )
 from sla.economics._sides import ClientValue, both_sides, training
+from sla.economics._simulate import Estimate, Simulation
 from sla.economics._table import Table
+from sla.economics._tier import Callbacks, TierSimulation, simulate_tier
+from sla.economics._tier_staffing import TierStaffing, tier_staffing
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
 from sla.economics._workload import ChatTarget, VoiceTarget, Workload, WrittenTarget
 
 __all__ = [
     "Billable",
+    "Callbacks",
     "ChatQueue",
     "ChatTarget",
     "ClientValue",
     "Costs",
     "Count",
     "Deflection",
+    "Distribution",
+    "Estimate",
     "Explanation",
     "Figure",
     "MonthEconomics",
@@ -73,8 +85,11 @@ __all__ = [
     "Queue",
     "Shift",
     "ShiftRules",
+    "Simulation",
     "Table",
     "TierEconomics",
+    "TierSimulation",
+    "TierStaffing",
     "VoiceTarget",
     "Workload",
     "WrittenQueue",
@@ -90,6 +105,8 @@ __all__ = [
     "schedule_shifts",
     "scheduled_agents",
     "sensitivity",
+    "simulate_tier",
+    "tier_staffing",
     "traffic",
     "training",
     "what_if",
