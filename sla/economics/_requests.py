@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import EconomicsError
+from sla.contracts import CompiledContract, Contract
 
 __all__ = ["Billable"]
 
@@ -63,12 +64,12 @@ class Billable:
         return cls(**dict(data))
 
     @classmethod
-    def of_contract(cls, contract: Any) -> Billable:
+    def of_contract(cls, contract: Contract | CompiledContract) -> Billable:
         """The unit declared in a contract's ``price_plan.billable`` (defaults if absent)."""
-        inner = getattr(contract, "contract", None)
-        spec = contract if isinstance(inner, str) or inner is None else inner
-        plan = getattr(spec, "price_plan", None) or {}
-        return cls.from_mapping(plan.get("billable"))
+        spec = contract.contract if isinstance(contract, CompiledContract) else contract
+        if not isinstance(spec, Contract):
+            raise EconomicsError(f"expected a Contract, got {contract!r}", field="contract")
+        return cls.from_mapping((spec.price_plan or {}).get("billable"))
 
     def billed(
         self, request_id: npt.ArrayLike, bot_resolved: npt.ArrayLike | None = None

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from fractions import Fraction
-from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sla._errors import EconomicsError, Problem
+from sla.calendar import Calendar
 from sla.economics._check import positive_duration, raise_all, target_share
 from sla.economics._queue import Queue, agents_for_intervals
 
@@ -152,7 +152,7 @@ class Workload:
         start: datetime,
         end: datetime,
         interval: timedelta = timedelta(minutes=30),
-        calendar: Any = None,
+        calendar: Calendar | None = None,
     ) -> Workload:
         """Count a contact table into intervals (vectorized, one pass).
 
@@ -189,6 +189,8 @@ class Workload:
                 f"(first at epoch {int(t[outside][0])})",
                 field="created",
             )
+        if calendar is not None and not isinstance(calendar, Calendar):
+            raise EconomicsError(f"expected an sla Calendar, got {calendar!r}", field="calendar")
         if calendar is not None and t.size:
             t = np.asarray(calendar.add_many(t, 0), dtype=np.int64)
             # Work that would land after the period's end stays in its last interval.
@@ -316,7 +318,8 @@ class ChatTarget:
 class WrittenTarget:
     """Messengers and e-mail: ``share`` of messages answered within ``respond_within``.
 
-    Erlang C with the response time as ``within`` under an occupancy ceiling
+    The work of each interval is spread over the response window, then Erlang C
+    with the response time as ``within`` under an occupancy ceiling staffs it
     (as :class:`WrittenQueue`). Build the workload with the tier's calendar so
     the overnight backlog lands at opening.
     """
@@ -333,7 +336,28 @@ class WrittenTarget:
         raise_all(problems, "written target")
 
     def agents(self, workload: Workload) -> Ints:
-        """Agents per interval (0 where no message came)."""
+        """Agents per interval.
+
+        A message may wait ``respond_within``, so each interval's work is spread
+        evenly over the intervals of that window (from its arrival on; work the
+        period's end would cut off stays in the last interval) before Erlang C
+        staffs it. Without this, a Monday-morning backlog would need all its
+        agents in the first half hour.
+        """
+        window = max(1, int(self.respond_within // workload.interval))
+        if window > 1:
+            n = workload.intervals
+            kernel = np.full(window, 1.0 / window)
+            contacts = np.convolve(workload.contacts, kernel)
+            handle = np.convolve(workload.handle_seconds, kernel)
+            contacts[n - 1] += contacts[n:].sum()
+            handle[n - 1] += handle[n:].sum()
+            workload = Workload(
+                workload.start,
+                workload.interval,
+                np.maximum(contacts[:n], 0.0),
+                np.where(contacts[:n] > 0, np.maximum(handle[:n], 0.0), 0.0),
+            )
         calls, aht = _staffable(workload)
         return agents_for_intervals(
             calls,
