@@ -63,3 +63,35 @@ def test_tier_c_revenue_is_not_discounted_twice(month: MonthResult) -> None:
     # Revenue per request is the invoice over billable requests, nothing else.
     assert pnl.revenue_per_request == pnl.revenue / pnl.requests
     assert pnl.bot_conversations > 0
+
+
+def test_a_bad_costs_file_names_the_field(tmp_path: Path) -> None:
+    from sla import SLAError
+    from sla.report._costs import load_costs
+
+    data = yaml.safe_load(EXAMPLES.read_text())
+    data["tiers"]["A"]["hour"] = "forty"
+    bad = tmp_path / "costs.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    with pytest.raises(SLAError) as caught:
+        load_costs(bad)
+    assert caught.value.field == "tiers.A.hour"
+    data["tiers"]["A"]["hour"] = "40.00"
+    data["tiers"]["A"]["shifts"]["lengths"] = []
+    bad.write_text(yaml.safe_dump(data))
+    with pytest.raises(SLAError) as caught:
+        load_costs(bad)
+    assert caught.value.field == "tiers.A.shifts.lengths"
+
+
+def test_the_costs_file_changes_the_month(month: MonthResult, tmp_path: Path) -> None:
+    data = yaml.safe_load(EXAMPLES.read_text())
+    data["tiers"]["A"]["hour"] = "20.00"  # half the example's rate
+    cheaper = tmp_path / "costs.yaml"
+    cheaper.write_text(yaml.safe_dump(data, sort_keys=False))  # channel order seeds traffic
+    again = run_month(costs=cheaper)
+    before, after = month.tiers["A"].month, again.tiers["A"].month
+    assert before is not None
+    assert after is not None
+    assert after.paid_hours == before.paid_hours
+    assert after.labour * 2 == before.labour  # cost is linear in the hour rate
