@@ -331,3 +331,40 @@ def test_written_backlog_is_spread_over_the_response_window() -> None:
     assert spread[:4].tolist() == [spread[0]] * 4
     assert spread[0] < at_once[0]
     assert spread[4:].tolist() == [0, 0]
+
+
+def test_missing_scipy_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)  # import fails
+    with pytest.raises(EconomicsError, match=r"sla\[optimize\]"):
+        schedule_shifts([1, 1], 0, RULES, start=T0, interval=HALF)
+
+
+def test_a_time_limited_solve_is_marked_not_proven(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scipy.optimize
+    from scipy.optimize import OptimizeResult
+
+    real_milp = scipy.optimize.milp
+
+    def no_relaxation(*args: object, **kwargs: object) -> OptimizeResult:
+        return OptimizeResult(status=1, x=None, message="time limit reached")
+
+    def stopped_milp(*args: object, **kwargs: object) -> OptimizeResult:
+        found = real_milp(*args, **kwargs)
+        found.status = 1  # as HiGHS reports a feasible roster at its time limit
+        return found
+
+    monkeypatch.setattr(scipy.optimize, "linprog", no_relaxation)
+    monkeypatch.setattr(scipy.optimize, "milp", stopped_milp)
+    roster = schedule_shifts(small_month()[1], "0.3", RULES, start=T0, interval=HALF)
+    assert not roster.proven_optimal
+    assert (roster.heads >= roster.required).all()
+    assert "not proven optimal" in str(roster.explain())
+
+    def nothing(*args: object, **kwargs: object) -> OptimizeResult:
+        return OptimizeResult(status=1, x=None, message="time limit reached")
+
+    monkeypatch.setattr(scipy.optimize, "milp", nothing)
+    with pytest.raises(EconomicsError, match="no roster found"):
+        schedule_shifts(small_month()[1], "0.3", RULES, start=T0, interval=HALF)
