@@ -3,13 +3,16 @@
 One state machine serves both ways in: :class:`Tracker.apply` feeds events one
 by one, :func:`evaluate` replays a list through a fresh tracker. Within one
 second events are processed in a canonical order (a reply before a status
-change, so a reply sent together with "solved" counts as the reply), and an
-event that arrives out of that order makes the tracker replay its log, so
-both ways always agree.
+change, so a reply sent together with "solved" counts as the reply). An
+event that arrives out of that order is inserted into the log (a binary
+search) and marks the state stale; the log is replayed once, at the next
+evaluation, so ``n`` events in any order cost ``O(n log n)``, and both ways
+always agree.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -18,7 +21,7 @@ from sla.clocks._cycles import Cycle, finish, new, resolve_who
 from sla.clocks._events import STATUSES, Contact, Event, to_seconds
 from sla.clocks._policy import ClockPolicy
 from sla.clocks._results import Evaluation, Move
-from sla.clocks._rules import rules_for, tz_of
+from sla.clocks._rules import Rule, rules_for, tz_of
 
 __all__ = ["Tracker", "evaluate"]
 
@@ -78,8 +81,10 @@ class Tracker:
 
     __slots__ = (
         "_counts",
+        "_keys",
         "_last",
         "_log",
+        "_stale",
         "_policies",
         "_rules",
         "active",
@@ -100,6 +105,8 @@ class Tracker:
         self.contact = contact
         self._policies = policy
         self._log: list[Event] = []
+        self._keys: list[Key] = []  # sort keys of _log, kept only once an event came late
+        self._stale = False  # the log holds late events the state has not seen yet
         self._reset()
 
     def _reset(self) -> None:
@@ -129,21 +136,41 @@ class Tracker:
 
     # -- feeding events -------------------------------------------------
     def apply(self, event: Event) -> None:
-        """Apply one event; a late event makes the tracker replay its log in order."""
+        """Apply one event; a late event is filed in order and replayed at the next evaluation."""
         if not isinstance(event, Event):
             raise ClockError(f"expected an Event, got {type(event).__name__}", field="event")
         key = sort_key(event)
-        if self._last is not None and key < self._last:
-            self._log.append(event)
-            self._log.sort(key=sort_key)
-            log, self._log = self._log, []
-            self._reset()
-            for old in log:
-                self.apply(old)
+        last = self._last
+        if self._stale or (last is not None and key < last):
+            self._file_late(event, key)
             return
         self._log.append(event)
         self._last = key
         _HANDLERS[event.kind](self, event)
+
+    def _file_late(self, event: Event, key: Key) -> None:
+        keys = self._keys
+        if not self._stale:
+            keys[:] = [sort_key(e) for e in self._log]
+            self._stale = True
+        i = bisect_right(keys, key)
+        keys.insert(i, key)
+        self._log.insert(i, event)
+        if self._last is None or key > self._last:
+            self._last = key
+
+    def _catch_up(self) -> None:
+        """Replay the log once if late events arrived since the last evaluation."""
+        if not self._stale:
+            return
+        log = self._log
+        self._reset()
+        self._log, self._keys, self._stale = [], [], False
+        handlers = _HANDLERS
+        for event in log:
+            self._log.append(event)
+            handlers[event.kind](self, event)
+        self._last = sort_key(log[-1]) if log else None
 
     def extend(self, events: Iterable[Event]) -> None:
         """Apply several events."""
@@ -227,7 +254,9 @@ class Tracker:
             cycle = active.get("total_resolution")
             if cycle is not None:
                 if status == "closed":
-                    self._close(cycle, at, "done", why)
+                    # Fulfilled at the solve that no reopen followed, not at a later close.
+                    done = cycle.done
+                    self._close(cycle, at if done is None else done, "done", why)
                 elif cycle.done is None:
                     cycle.done = at
         elif status == "reopened":
@@ -262,15 +291,25 @@ class Tracker:
         mode = self.policy.on_change
         for metric, cycle in list(self.active.items()):
             rule = rules.get(metric)
+            changes = rule is None or (rule.target != cycle.rule.target and mode != "keep")
+            before = finish(self, cycle, at) if changes else None
+            if before is not None and before.status == "breached" and cycle.missed is None:
+                # A deadline that passed unmet stays a breach, whatever target comes next.
+                cycle.missed = before.breach_at
+                if mode != "fresh" or rule is None:
+                    if cycle.history is None:
+                        cycle.history = []
+                    cycle.history.extend(n for n in before.notifications if n.kind == "breach")
+            old = cycle.rule.target.seconds
             if rule is None:
+                cycle.moves.append(new(Move, (at, why, f"target {old}s -> none")))
                 self._close(cycle, at, "cancelled", why)
-            elif rule.target != cycle.rule.target and mode != "keep":
-                old = cycle.rule.target.seconds
+                continue
+            self._note_immediate(cycle, rule, at)
+            if changes:
                 running = cycle.run_from is not None
                 if mode == "fresh":
-                    before = finish(self, cycle, at)
-                    if before.status == "breached" and cycle.missed is None:
-                        cycle.missed = before.breach_at
+                    assert before is not None
                     if cycle.history is None:
                         cycle.history = []
                     cycle.history.extend(n for n in before.notifications if n.fired)
@@ -300,6 +339,19 @@ class Tracker:
             for metric in ("first_resolution", "total_resolution"):
                 if metric not in self._counts:
                     self._open(metric, at, why)
+
+    def _note_immediate(self, cycle: Cycle, rule: Rule, at: int) -> None:
+        """Immediate levels that a change makes apply fire at the change instant."""
+        now = {m[2] for m in rule.marks_for(self.priority)[0] if m[0] is None}
+        if not now:
+            return
+        had = {m[2] for m in cycle.rule.marks_for(cycle.priority)[0] if m[0] is None}
+        if cycle.raised is not None:
+            had.update(cycle.raised)
+        for notify in now - had:
+            if cycle.raised is None:
+                cycle.raised = {}
+            cycle.raised[notify] = at
 
     def _on_call_offered(self, event: Event) -> None:
         self._open("speed_of_answer", event.at, "call_offered")
@@ -333,6 +385,7 @@ class Tracker:
         Asking about an instant before the last event replays the events up
         to it in a fresh tracker.
         """
+        self._catch_up()
         last = self._last[0] if self._last else None
         at = to_seconds(as_of, field="as_of") if as_of is not None else (last or 0)
         if last is not None and at < last:

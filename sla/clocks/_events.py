@@ -61,11 +61,55 @@ EVENT_TABLE_SCHEMA: Final[Mapping[str, tuple[str, str]]] = {
 }
 
 _KIND_SET = frozenset(EVENT_KINDS)
+#: Kinds that carry a ``value``, and what it is.
+_NEEDS_VALUE: Final = {
+    "priority_change": "the new priority",
+    "tier_change": "the new tier code",
+    "assigned": "the assignee",
+}
 _STATUS_SET = frozenset(STATUSES)
+
+
+#: The largest epoch second an instant may have (9999-12-31T23:59:59Z); the smallest is
+#: ``-MAX_EPOCH_SECONDS``. Integers beyond it are not seconds: see :func:`check_epoch_seconds`.
+MAX_EPOCH_SECONDS: Final = 253_402_300_799
+
+_UNITS: Final = (
+    (1_000, "milliseconds"),
+    (1_000_000, "microseconds"),
+    (1_000_000_000, "nanoseconds"),
+)
+
+
+def check_epoch_seconds(value: int, *, field: str = "at") -> int:
+    """``value`` if it can be epoch seconds, else a :class:`~sla.ClockError` naming its unit.
+
+    Epoch *milliseconds* (``1748847600000``) are a common mix-up: an integer
+    beyond year 9999 as seconds is refused with the unit it most likely is.
+
+    >>> check_epoch_seconds(1748847600)
+    1748847600
+    """
+    if -MAX_EPOCH_SECONDS <= value <= MAX_EPOCH_SECONDS:
+        return value
+    for per_second, unit in _UNITS:
+        if abs(value) <= MAX_EPOCH_SECONDS * per_second:
+            raise ClockError(
+                f"{value} is beyond year 9999 as epoch seconds; it looks like epoch {unit} "
+                f"(divide by {per_second:_}) — instants are whole epoch seconds",
+                field=field,
+            )
+    raise ClockError(
+        f"{value} is not an instant: epoch seconds must lie within ±{MAX_EPOCH_SECONDS}",
+        field=field,
+    )
 
 
 def to_seconds(at: object, *, field: str = "at") -> int:
     """Integer epoch seconds of ``at`` (an int passes through; naive datetimes are refused).
+
+    Integers too large to be epoch seconds (epoch milliseconds, say) are a
+    :class:`~sla.ClockError` naming the unit they look like.
 
     >>> from datetime import datetime, timezone
     >>> to_seconds(datetime(2025, 6, 2, 8, 0, tzinfo=timezone.utc))
@@ -74,7 +118,7 @@ def to_seconds(at: object, *, field: str = "at") -> int:
     if isinstance(at, bool):
         raise ClockError(f"expected epoch seconds or an aware datetime, got {at!r}", field=field)
     if isinstance(at, int):
-        return at
+        return check_epoch_seconds(at, field=field)
     if isinstance(at, datetime):
         if at.tzinfo is None or at.utcoffset() is None:
             raise ClockError(
@@ -87,7 +131,7 @@ def to_seconds(at: object, *, field: str = "at") -> int:
         import numpy as np
 
         if isinstance(at, np.integer):
-            return int(at)
+            return check_epoch_seconds(int(at), field=field)
     except ImportError:  # pragma: no cover - numpy is a dependency
         pass
     raise ClockError(f"expected epoch seconds or an aware datetime, got {at!r}", field=field)
@@ -95,6 +139,15 @@ def to_seconds(at: object, *, field: str = "at") -> int:
 
 def _seconds(value: int | datetime) -> int:
     return to_seconds(value)
+
+
+def _strict_bool(name: str) -> object:
+    def check(instance: object, attribute: object, value: object) -> None:
+        # "false" is truthy: a string here would silently flip the meaning of the event.
+        if not isinstance(value, bool):
+            raise ClockError(f"{name} must be True or False, got {value!r}", field=name)
+
+    return check
 
 
 def _check_kind(instance: Event, attribute: attrs.Attribute[str], value: str) -> None:
@@ -120,8 +173,8 @@ class Event:
     at: int = attrs.field(converter=_seconds)
     kind: str = attrs.field(validator=_check_kind)
     status: str | None = None
-    public: bool = True
-    by_bot: bool = False
+    public: bool = attrs.field(default=True, validator=_strict_bool("public"))  # type: ignore[arg-type]
+    by_bot: bool = attrs.field(default=False, validator=_strict_bool("by_bot"))  # type: ignore[arg-type]
     value: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -129,8 +182,11 @@ class Event:
             raise ClockError(
                 f"status event needs a status in {STATUSES}, got {self.status!r}", field="status"
             )
-        if self.kind in ("priority_change", "tier_change") and not self.value:
-            raise ClockError(f"{self.kind} event needs the new value", field="value")
+        if self.kind in _NEEDS_VALUE and (not isinstance(self.value, str) or not self.value):
+            raise ClockError(
+                f"{self.kind} event needs {_NEEDS_VALUE[self.kind]} as text, got {self.value!r}",
+                field="value",
+            )
 
     @classmethod
     def created(cls, at: int | datetime) -> Event:
