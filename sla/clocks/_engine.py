@@ -21,7 +21,7 @@ from sla.clocks._cycles import Cycle, finish, new, resolve_who
 from sla.clocks._events import STATUSES, Contact, Event, to_seconds
 from sla.clocks._policy import ClockPolicy
 from sla.clocks._results import Evaluation, Move
-from sla.clocks._rules import Rule, rules_for, tz_of
+from sla.clocks._rules import Rule, check_priority, rules_for, tz_of
 
 __all__ = ["Tracker", "evaluate"]
 
@@ -114,6 +114,7 @@ class Tracker:
         self.priority = contact.priority
         self.tier = contact.tier
         self.policy = self._policy_for(self.tier)
+        check_priority(self.policy, self.priority)
         # Shared with the rule cache: replaced on a change, never mutated.
         self.targets, self._rules = rules_for(self.policy, contact.channel, self.priority)
         self.status = "new"
@@ -278,12 +279,14 @@ class Tracker:
 
     def _on_priority_change(self, event: Event) -> None:
         assert event.value is not None
+        check_priority(self.policy, event.value, "value")
         self.priority = event.value
         self._retarget(event.at, f"priority_change:{event.value}")
 
     def _on_tier_change(self, event: Event) -> None:
         self.tier = event.value
         self.policy = self._policy_for(self.tier)
+        check_priority(self.policy, self.priority)
         self._retarget(event.at, f"tier_change:{event.value}")
 
     def _retarget(self, at: int, why: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Final
 import attrs
 
 from sla._errors import ClockError
+from sla.tiers import Channel
 
 __all__ = [
     "EVENT_KINDS",
@@ -228,16 +229,30 @@ def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return dict(value or {})
 
 
+#: Channel names a contact may have (:class:`sla.tiers.Channel`).
+CHANNELS: Final = tuple(c.value for c in Channel)
+_CHANNEL_SET = frozenset(CHANNELS)
+
+
+def _check_channel(instance: object, attribute: object, value: object) -> None:
+    if value not in _CHANNEL_SET:
+        raise ClockError(
+            f"unknown channel {value!r}; expected one of {', '.join(CHANNELS)}", field="channel"
+        )
+
+
 @attrs.frozen(slots=True)
 class Contact:
     """A call, chat or ticket: who it is for and how it arrived.
 
-    ``tier`` picks the policy when :func:`sla.clocks.evaluate` gets a mapping
-    of policies by tier; ``attributes`` carries anything else the CRM knows.
+    ``channel`` is one of :class:`sla.tiers.Channel` (a typo is a
+    :class:`~sla.ClockError` naming the allowed values; the policy checks the
+    priority). ``tier`` picks the policy when :func:`sla.clocks.evaluate` gets
+    a mapping of policies by tier; ``attributes`` carries anything else the CRM knows.
     """
 
     id: str
-    channel: str = "email"
+    channel: str = attrs.field(default="email", validator=_check_channel)
     priority: str = "normal"
     customer: str | None = None
     tier: str | None = None

@@ -17,6 +17,7 @@ import attrs
 
 from sla._errors import ClockError, Problem
 from sla.clocks._events import STATUSES
+from sla.tiers import DEFAULT_PRIORITIES
 
 __all__ = [
     "DEFAULT_PAUSES",
@@ -71,11 +72,14 @@ class ClockCalendar(Protocol):
 
 
 def _fraction(value: object) -> Fraction:
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    if isinstance(value, Fraction | int | Decimal | str):
-        return Fraction(value)
-    raise TypeError(f"not a fraction: {value!r}")
+    try:
+        if isinstance(value, float):
+            return Fraction(repr(value))
+        if isinstance(value, Fraction | int | Decimal | str) and not isinstance(value, bool):
+            return Fraction(value)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise ClockError(f"not a fraction: {value!r} ({error})", field="fraction") from error
+    raise ClockError(f"not a fraction: {value!r}", field="fraction")
 
 
 def _fractions(values: Iterable[object]) -> tuple[Fraction, ...]:
@@ -222,6 +226,7 @@ class ClockPolicy:
     tz: str | None = None
     on_change: ChangeMode = "retroactive"
     calendar_edits: CalendarEdits = "versioned"
+    priorities: tuple[str, ...] = attrs.field(default=DEFAULT_PRIORITIES, converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         found: list[Problem] = []
@@ -239,6 +244,26 @@ class ClockPolicy:
             found.append(Problem("tz", f"unknown time zone {self.tz!r}"))
         if found:
             raise ClockError.from_problems(found, what=f"clock policy {self.policy_id!r}")
+
+    def known_priorities(self) -> tuple[str, ...]:
+        """Every priority a contact under this policy may have, in declaration order."""
+        named = [*self.priorities]
+        for target in self.targets:
+            named.extend(sorted(target.priorities))
+            for level in target.escalations:
+                named.extend(sorted(level.priorities))
+        return tuple(dict.fromkeys(named))
+
+    def check_priority(self, priority: object, *, field: str = "priority") -> None:
+        """Refuse a priority this policy does not know (a typo would silently drop targets).
+
+        :raises ClockError: naming the allowed values.
+        """
+        known = self.known_priorities()
+        if priority not in known:
+            raise ClockError(
+                f"unknown priority {priority!r}; expected one of {', '.join(known)}", field=field
+            )
 
     def targets_for(self, channel: str, priority: str) -> dict[str, MetricTarget]:
         """The target per metric for a contact (the first matching target wins)."""

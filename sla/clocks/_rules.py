@@ -18,7 +18,7 @@ from typing import Any
 from sla.clocks._calendars import CalendarTime, calendar_version, clock_calendar
 from sla.clocks._policy import ClockPolicy, MetricTarget
 
-__all__ = ["Mark", "Rule", "marks", "rules_for", "single_label", "tz_of"]
+__all__ = ["Mark", "Rule", "check_priority", "marks", "rules_for", "single_label", "tz_of"]
 
 #: (threshold in clock seconds, or ``None`` for "at the start"; kind; notify).
 Mark = tuple[int | None, str, str | None]
@@ -122,6 +122,21 @@ def _compute_marks(target: MetricTarget, priority: str) -> list[Mark]:
     # Stable: at equal thresholds warnings come before escalations before the breach.
     found.sort(key=lambda m: -1 if m[0] is None else m[0])
     return found
+
+
+_PRIORITIES: dict[int, tuple[ClockPolicy, frozenset[str]]] = {}
+
+
+def check_priority(policy: ClockPolicy, priority: str, field: str = "priority") -> None:
+    """Refuse a priority ``policy`` does not know (cached per policy); see
+    :meth:`ClockPolicy.check_priority`."""
+    cached = _PRIORITIES.get(id(policy))
+    if cached is None or cached[0] is not policy:
+        if len(_PRIORITIES) > 1024:
+            _PRIORITIES.clear()
+        cached = _PRIORITIES[id(policy)] = (policy, frozenset(policy.known_priorities()))
+    if priority not in cached[1]:
+        policy.check_priority(priority, field=field)
 
 
 _TZ: dict[int, tuple[ClockPolicy, str]] = {}

@@ -50,7 +50,7 @@ def contacts() -> st.SearchStrategy[Contact]:
     return st.builds(
         Contact,
         id=st.text("abc", min_size=1, max_size=3),
-        channel=st.sampled_from(["email", "voice", "chat"]),
+        channel=st.sampled_from(["email", "voice", "web_chat"]),
         priority=st.sampled_from(PRIORITIES),
     )
 
