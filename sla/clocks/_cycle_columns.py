@@ -189,7 +189,9 @@ def metric_cycles(
     status = np.where(has_due & (as_of > due), BREACHED, status)
     late = has_due & (finished > due)
     status = np.where(has_finished, np.where(late, BREACHED, MET), status)
-    status = np.where(outcome == CANCELLED, CANCELLED, status)
+    # Cancelled (solved unanswered, or a change dropped the target) after the deadline
+    # passed: the breach happened and stays.
+    status = np.where(outcome == CANCELLED, np.where(late, BREACHED, CANCELLED), status)
     status = np.where(outcome == ABANDONED, ABANDONED, status)
     breached = status == BREACHED
     end = np.where(has_finished, finished, as_of)

@@ -170,6 +170,8 @@ def finish(
         end = finished
         if outcome is not None and outcome != "done":
             status = outcome  # cancelled | abandoned
+            if outcome == "cancelled" and due is not None and finished > due:
+                status = "breached"  # the deadline passed unmet before the cancellation
         else:
             status = "met" if due is None or finished <= due else "breached"
     else:
@@ -229,6 +231,11 @@ def finish(
             who = resolve_who(tracker, notify, at) if notify in _LOOKUPS else notify
             notes.append(new(Notification, ("escalation", at, 0, notify, who, fired, False)))
     if history or raised:
+        if history:  # a breach kept from before a change may be placed again: once is enough
+            unique: dict[tuple[str, int, str | None], Notification] = {}
+            for note in notes:
+                unique.setdefault((note.kind, note.at, note.notify), note)
+            notes = list(unique.values())
         notes.sort(key=lambda note: note.at)
     label = rule.label if cal is rule.cal else None
     if shared is None:
