@@ -42,6 +42,7 @@ class Cycle:
         "missed",
         "moves",
         "outcome",
+        "owner",
         "priority",
         "raised",
         "retro_at",
@@ -73,6 +74,8 @@ class Cycle:
         self.missed: int | None = None  # deadline already breached before a target change
         #: Immediate levels a priority or tier change made apply: who -> the change instant.
         self.raised: dict[str | None, int] | None = None
+        #: What the cycle shares with its contact (tier, policy) when it finished.
+        self.owner: tuple[str, str, str, str, str, str | None] | None = None
         self.moves: list[Move] = [new(Move, (at, why, "start"))]
         self.priority = priority
 
@@ -238,7 +241,9 @@ def finish(
             notes = list(unique.values())
         notes.sort(key=lambda note: note.at)
     label = rule.label if cal is rule.cal else None
-    if shared is None:
+    if c.owner is not None:
+        shared = c.owner  # a finished cycle keeps the tier and policy it finished under
+    elif shared is None:
         shared = tracker.shared()
     start = c.start
     result: CycleResult = new(

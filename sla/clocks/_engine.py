@@ -198,6 +198,8 @@ class Tracker:
             cycle.run_from = None
         cycle.stop = at
         cycle.outcome = outcome
+        if cycle.owner is None:
+            cycle.owner = self.shared()
         cycle.moves.append(new(Move, (at, why, "stop" if outcome == "done" else outcome)))
         del self.active[cycle.metric]
 
@@ -260,10 +262,11 @@ class Tracker:
                     self._close(cycle, at if done is None else done, "done", why)
                 elif cycle.done is None:
                     cycle.done = at
+                    cycle.owner = self.shared()
         elif status == "reopened":
             cycle = active.get("total_resolution")
             if cycle is not None:
-                cycle.done = None
+                cycle.done = cycle.owner = None
             rule = self._rules.get("next_response")
             if rule is not None and rule.target.reopen_starts_cycle:
                 self._open("next_response", at, why)
@@ -284,15 +287,25 @@ class Tracker:
         self._retarget(event.at, f"priority_change:{event.value}")
 
     def _on_tier_change(self, event: Event) -> None:
+        # Cycles the change cancels finish under the tier they ran in.
+        before = self.shared()
+        running = [c for c in self.active.values() if c.done is None]
+        for cycle in running:
+            cycle.owner = before
         self.tier = event.value
         self.policy = self._policy_for(self.tier)
         check_priority(self.policy, self.priority)
         self._retarget(event.at, f"tier_change:{event.value}")
+        for cycle in running:
+            if cycle.stop is None:
+                cycle.owner = None  # still running: it belongs to the new tier now
 
     def _retarget(self, at: int, why: str) -> None:
         targets, rules = rules_for(self.policy, self.contact.channel, self.priority)
         mode = self.policy.on_change
         for metric, cycle in list(self.active.items()):
+            if cycle.done is not None:
+                continue  # solved: fulfilled at the solve unless a reopen continues it
             rule = rules.get(metric)
             changes = rule is None or (rule.target != cycle.rule.target and mode != "keep")
             before = finish(self, cycle, at) if changes else None

@@ -162,4 +162,5 @@ def busy_policies(draw: st.DrawFn) -> ClockPolicy:
                 EscalationLevel("desk", fraction="1/3", priorities={"high", "normal"}),
             )
         targets.append(attrs.evolve(target, **changes))
-    return attrs.evolve(base, targets=targets)
+    edits = draw(st.sampled_from(["versioned", "versioned", "retroactive"]))
+    return attrs.evolve(base, targets=targets, calendar_edits=edits)
