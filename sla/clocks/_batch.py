@@ -24,6 +24,8 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from sla._errors import ClockError
+
 # A module-level name, so the fallback can be observed (tests count who takes it).
 from sla.clocks._batch_scalar import scalar_part as _scalar
 from sla.clocks._columnar import evaluate_columns
@@ -36,7 +38,6 @@ from sla.clocks._event_columns import (
     Profile,
     prepare,
 )
-from sla._errors import ClockError
 from sla.clocks._events import CHANNELS, to_seconds
 from sla.clocks._policy import ClockPolicy
 from sla.clocks._rules import check_priority, marks, tz_of

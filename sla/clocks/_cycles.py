@@ -209,8 +209,9 @@ def finish(
             continue  # never happened and never will
         # Immediate levels fired at their instant; only threshold marks a retroactive
         # change moved into the past are suppressed.
-        suppressed = retro_at is not None and threshold is not None and kind != "breach"
-        suppressed = suppressed and at < retro_at
+        suppressed = (
+            retro_at is not None and threshold is not None and kind != "breach" and at < retro_at
+        )
         notes.append(
             new(
                 Notification,

@@ -8,7 +8,7 @@ without a zone is not an instant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -142,8 +142,8 @@ def _seconds(value: int | datetime) -> int:
     return to_seconds(value)
 
 
-def _strict_bool(name: str) -> object:
-    def check(instance: object, attribute: object, value: object) -> None:
+def _strict_bool(name: str) -> Callable[[object, attrs.Attribute[bool], bool], None]:
+    def check(instance: object, attribute: attrs.Attribute[bool], value: bool) -> None:
         # "false" is truthy: a string here would silently flip the meaning of the event.
         if not isinstance(value, bool):
             raise ClockError(f"{name} must be True or False, got {value!r}", field=name)
@@ -174,8 +174,8 @@ class Event:
     at: int = attrs.field(converter=_seconds)
     kind: str = attrs.field(validator=_check_kind)
     status: str | None = None
-    public: bool = attrs.field(default=True, validator=_strict_bool("public"))  # type: ignore[arg-type]
-    by_bot: bool = attrs.field(default=False, validator=_strict_bool("by_bot"))  # type: ignore[arg-type]
+    public: bool = attrs.field(default=True, validator=_strict_bool("public"))
+    by_bot: bool = attrs.field(default=False, validator=_strict_bool("by_bot"))
     value: str | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -33,7 +33,7 @@ H = 3600
 MON, TUE, WED, FRI = "2025-06-02", "2025-06-03", "2025-06-04", "2025-06-06"
 
 
-# -- 1. resolution is fulfilled at the solve, not at a later close ---------------------------
+# -- 1. resolution is fulfilled at the solve, not at a later close ---
 def test_total_resolution_stops_at_the_solve_not_at_the_auto_close() -> None:
     p = ClockPolicy([MetricTarget("total_resolution", 8 * H, W)])
     events = [
@@ -64,7 +64,7 @@ def test_a_reopen_after_the_solve_moves_resolution_to_the_last_solve() -> None:
     assert (cycle.stop, cycle.elapsed_seconds) == (at(f"{MON} 12:00"), 2 * H)
 
 
-# -- 2. a retroactive calendar edit never rewrites a finished cycle ---------------------------
+# -- 2. a retroactive calendar edit never rewrites a finished cycle ---
 def test_retroactive_calendar_edit_keeps_a_finished_breach() -> None:
     short = Calendar.weekly({"mon-fri": "13:00-17:00"}, tz="Europe/Berlin")
     edited = Calendar.versioned(
@@ -73,9 +73,7 @@ def test_retroactive_calendar_edit_keeps_a_finished_breach() -> None:
     p = ClockPolicy([MetricTarget("first_response", 2 * H, edited)], calendar_edits="retroactive")
     events = [Event.created(at(f"{MON} 09:00")), Event.reply(at(f"{MON} 11:30"))]
     monday = evaluate(Contact("c"), events, p, as_of=at(f"{MON} 12:00")).cycle("first_response")
-    wednesday = evaluate(Contact("c"), events, p, as_of=at(f"{WED} 10:00")).cycle(
-        "first_response"
-    )
+    wednesday = evaluate(Contact("c"), events, p, as_of=at(f"{WED} 10:00")).cycle("first_response")
     # On the hours in force when it finished (09-17): due 11:00, replied 11:30 -> breached.
     assert (monday.status, monday.due) == ("breached", at(f"{MON} 11:00"))
     assert wednesday == monday._replace(
@@ -95,7 +93,7 @@ def test_retroactive_calendar_edit_still_recomputes_a_running_cycle() -> None:
     assert cycle.due == at(f"{TUE} 15:00")
 
 
-# -- 3. a tier or priority change never erases a breach that happened --------------------------
+# -- 3. a tier or priority change never erases a breach that happened ---
 def tiers_with_and_without_updates() -> dict[str, ClockPolicy]:
     with_updates = ClockPolicy([MetricTarget("periodic_update", H, None)], policy_id="gold")
     without = ClockPolicy([MetricTarget("first_resolution", 40 * H, None)], policy_id="basic")
@@ -132,7 +130,10 @@ def test_priority_change_to_a_longer_target_keeps_the_breach() -> None:
             MetricTarget("first_resolution", 8 * H, W, priorities={"normal"}),
         ]
     )
-    events = [Event.created(at(f"{MON} 09:00")), Event.priority_change(at(f"{MON} 11:00"), "normal")]
+    events = [
+        Event.created(at(f"{MON} 09:00")),
+        Event.priority_change(at(f"{MON} 11:00"), "normal"),
+    ]
     cycle = evaluate(Contact("c", priority="urgent"), events, p, as_of=at(f"{MON} 12:00")).cycle(
         "first_resolution"
     )
@@ -143,7 +144,7 @@ def test_priority_change_to_a_longer_target_keeps_the_breach() -> None:
     ]
 
 
-# -- 4. an upgrade to urgent tells leadership at once --------------------------------------------
+# -- 4. an upgrade to urgent tells leadership at once ---
 def test_upgrade_to_urgent_fires_the_immediate_level_at_the_change() -> None:
     policies = clock_policies(load("examples/contracts/tier_a.yaml"))
     policy = next(iter(policies.values()))
@@ -174,7 +175,7 @@ def test_same_target_priority_change_fires_a_priority_filtered_immediate_level()
     assert fired == [("head_of_support", at(f"{MON} 11:00"))]
 
 
-# -- 5. compliance response-time means count finished cycles only ---------------------------------
+# -- 5. compliance response-time means count finished cycles only ---
 def test_open_breached_cycle_is_not_a_response_time() -> None:
     p = ClockPolicy([MetricTarget("first_response", H, None)])
     t0 = at(f"{MON} 09:00")
@@ -186,9 +187,9 @@ def test_open_breached_cycle_is_not_a_response_time() -> None:
     assert row["calendar_mean"] == 1800
 
 
-# -- 7. typos are refused, naming the allowed values ------------------------------------------------
+# -- 7. typos are refused, naming the allowed values ---
 def test_unknown_channel_is_refused() -> None:
-    with pytest.raises(ClockError, match="unknown channel 'emial'.*email"):
+    with pytest.raises(ClockError, match=r"unknown channel 'emial'.*email"):
         Contact("c", channel="emial")
 
 
@@ -196,7 +197,7 @@ def test_unknown_priority_change_is_refused() -> None:
     p = ClockPolicy([MetricTarget("first_response", H, None)])
     tracker = Tracker(Contact("c"), p)
     tracker.apply(Event.created(0))
-    with pytest.raises(ClockError, match="unknown priority 'urgnet'.*urgent"):
+    with pytest.raises(ClockError, match=r"unknown priority 'urgnet'.*urgent"):
         tracker.apply(Event.priority_change(60, "urgnet"))
 
 
@@ -217,9 +218,11 @@ def test_unknown_channel_and_priority_in_a_table_are_refused() -> None:
         evaluate_table(pd.DataFrame({**rows, "priority": ["urgnet"]}), p, as_of=10)
 
 
-# -- 8. and issue 13 item 7: late events are filed, not replayed each time --------------------------
+# -- 8. and issue 13 item 7: late events are filed, not replayed each time ---
 def test_two_thousand_newest_first_events_evaluate_quickly() -> None:
-    p = ClockPolicy([MetricTarget("next_response", H, None), MetricTarget("first_response", H, None)])
+    p = ClockPolicy(
+        [MetricTarget("next_response", H, None), MetricTarget("first_response", H, None)]
+    )
     events = [Event.created(0)] + [
         Event.customer_message(60 * i) if i % 2 else Event.reply(60 * i) for i in range(1, 2000)
     ]
@@ -249,7 +252,7 @@ def test_late_events_on_a_long_contact_cost_one_replay() -> None:
     assert elapsed < 5.0  # one replay of 20k events, not 50
 
 
-# -- issue 13 item 11: epoch milliseconds are named --------------------------------------------------
+# -- issue 13 item 11: epoch milliseconds are named ---
 def test_epoch_milliseconds_are_refused_with_the_unit() -> None:
     with pytest.raises(ClockError, match="epoch milliseconds"):
         Event.created(1748847600000)
@@ -266,7 +269,7 @@ def test_epoch_milliseconds_in_a_table_are_refused_with_the_unit() -> None:
         evaluate_table(table, p, as_of=1748847600)
 
 
-# -- issue 13 item 13: clear errors, not AssertionError or ValueError -------------------------------
+# -- issue 13 item 13: clear errors, not AssertionError or ValueError ---
 def test_assigned_event_without_value_is_a_clock_error() -> None:
     with pytest.raises(ClockError, match="assigned event needs the assignee"):
         Event(0, "assigned")
@@ -277,7 +280,7 @@ def test_warn_fraction_that_is_not_a_number_is_a_clock_error() -> None:
         MetricTarget("first_response", H, warn_fractions=["x"])  # type: ignore[list-item]
 
 
-# -- issue 13 item 14: flags are booleans, not truthy strings ----------------------------------------
+# -- issue 13 item 14: flags are booleans, not truthy strings ---
 @pytest.mark.parametrize("field", ["public", "by_bot"])
 def test_flag_strings_are_refused_on_the_scalar_path(field: str) -> None:
     with pytest.raises(ClockError, match=f"{field} must be True or False, got 'false'"):

@@ -10,6 +10,7 @@ on the same strategies.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import attrs
@@ -112,8 +113,9 @@ def test_a_change_records_old_and_new_target_on_the_cycle(
             if m.event.startswith(("priority_change:", "tier_change:")) and "target" in m.effect
         ]
         assert all(changes)
-        for before, after in zip(changes, changes[1:], strict=False):
-            assert before is not None and after is not None
+        for before, after in itertools.pairwise(changes):
+            assert before is not None
+            assert after is not None
             assert f"{after.group(1)}s" == before.group(2)
         if changes and changes[-1] is not None:
             last = changes[-1].group(2)
