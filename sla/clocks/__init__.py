@@ -33,7 +33,6 @@ from sla.clocks._partials import (
 )
 from sla.clocks._policy import (
     DEFAULT_PAUSES,
-    METRICS,
     ClockCalendar,
     ClockPolicy,
     EscalationLevel,
@@ -48,7 +47,6 @@ __all__ = [
     "DEFAULT_PAUSES",
     "EVENT_KINDS",
     "EVENT_TABLE_SCHEMA",
-    "METRICS",
     "PARTIAL_COLUMNS",
     "STATUSES",
     "Attainment",

@@ -22,7 +22,7 @@ from sla.clocks._partials import (
     combine_partials,
     compliance_partials,
 )
-from sla.clocks._policy import METRICS, _fraction
+from sla.clocks._policy import _fraction, check_metric
 
 __all__ = ["Attainment", "ServiceLevelTarget", "attainment", "compliance"]
 
@@ -45,8 +45,7 @@ class ServiceLevelTarget:
 
     def __attrs_post_init__(self) -> None:
         found = []
-        if self.metric not in METRICS:
-            found.append(Problem("metric", f"unknown metric; expected one of {METRICS}"))
+        found.extend(check_metric(self.metric, "metric"))
         if not 0 < self.fraction <= 1:
             found.append(Problem("fraction", "must be above 0 and at most 1"))
         if self.within_seconds is not None and self.within_seconds <= 0:

@@ -17,27 +17,33 @@ import attrs
 
 from sla._errors import ClockError, Problem
 from sla.clocks._events import STATUSES
-from sla.tiers import DEFAULT_PRIORITIES
+from sla.tiers import DEFAULT_PRIORITIES, Metric
 
 __all__ = [
     "DEFAULT_PAUSES",
-    "METRICS",
     "ClockCalendar",
     "ClockPolicy",
     "EscalationLevel",
     "MetricTarget",
 ]
 
-#: Metrics the engine knows, with how each one starts and stops.
-METRICS: Final = (
-    "speed_of_answer",  # call_offered -> call_answered (abandoned: never met)
-    "callback_time",  # callback_requested -> callback_made
-    "first_response",  # created -> first qualifying public reply
-    "next_response",  # oldest unanswered customer message -> qualifying reply
-    "periodic_update",  # each qualifying public reply -> the next one
-    "first_resolution",  # created -> first solved
-    "total_resolution",  # created -> last solved (solved time between excluded)
-)
+#: How each :class:`sla.tiers.Metric` starts and stops on the clock (the names are the
+#: tiers' vocabulary, imported, never copied):
+#: speed_of_answer: call_offered -> call_answered (abandoned: never met);
+#: callback_time: callback_requested -> callback_made; first_response: created -> first
+#: qualifying public reply; next_response: oldest unanswered customer message -> reply;
+#: periodic_update: each qualifying public reply -> the next one; first_resolution:
+#: created -> first solved; total_resolution: created -> the solve no reopen followed.
+METRIC_NAMES: Final = frozenset(m.value for m in Metric)
+
+
+def check_metric(metric: object, where: str) -> list[Problem]:
+    """A problem if ``metric`` is not a :class:`sla.tiers.Metric` value (none otherwise)."""
+    if metric in METRIC_NAMES:
+        return []
+    allowed = ", ".join(m.value for m in Metric)
+    return [Problem(where, f"unknown metric {metric!r}; expected one of {allowed}")]
+
 
 #: Statuses that pause each metric unless the target says otherwise:
 #: waiting for the customer pauses resolution, never a response.
@@ -86,6 +92,18 @@ def _fractions(values: Iterable[object]) -> tuple[Fraction, ...]:
     return tuple(sorted(_fraction(v) for v in values))
 
 
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def _name_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _seconds_tuple(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(values)
+
+
 def _optional_fraction(value: object) -> Fraction | None:
     return None if value is None else _fraction(value)
 
@@ -118,7 +136,7 @@ class EscalationLevel:
     offset_seconds: int | None = None
     fraction: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
     immediate: bool = False
-    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
 
     def problems(self, where: str) -> list[Problem]:
         """Every problem with this level, each naming its field under ``where``."""
@@ -133,6 +151,10 @@ class EscalationLevel:
         if not self.notify:
             found.append(Problem(f"{where}.notify", "must name who is told"))
         return found
+
+
+def _levels(values: Iterable[EscalationLevel]) -> tuple[EscalationLevel, ...]:
+    return tuple(values)
 
 
 def _default_pauses(self: MetricTarget) -> frozenset[str]:
@@ -158,14 +180,14 @@ class MetricTarget:
     seconds: int
     calendar: ClockCalendar | None = None
     warn_fractions: tuple[Fraction, ...] = attrs.field(default=(), converter=_fractions)
-    warn_before_seconds: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    warn_before_seconds: tuple[int, ...] = attrs.field(default=(), converter=_seconds_tuple)
     warn_notify: str = "assignee"
     pause_statuses: frozenset[str] = attrs.field(
-        default=attrs.Factory(_default_pauses, takes_self=True), converter=frozenset
+        default=attrs.Factory(_default_pauses, takes_self=True), converter=_names
     )
-    channels: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    escalations: tuple[EscalationLevel, ...] = attrs.field(default=(), converter=tuple)
+    channels: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    escalations: tuple[EscalationLevel, ...] = attrs.field(default=(), converter=_levels)
     bot_replies_count: bool = False
     solve_fulfils: bool = True
     reopen_starts_cycle: bool = True
@@ -173,8 +195,7 @@ class MetricTarget:
     def problems(self, where: str = "target") -> list[Problem]:
         """Every problem with this target, each naming its field under ``where``."""
         found: list[Problem] = []
-        if self.metric not in METRICS:
-            found.append(Problem(f"{where}.metric", f"unknown metric; expected one of {METRICS}"))
+        found.extend(check_metric(self.metric, f"{where}.metric"))
         if isinstance(self.seconds, bool) or not isinstance(self.seconds, int):
             found.append(Problem(f"{where}.seconds", "must be whole seconds (int)"))
         elif self.seconds <= 0:
@@ -202,6 +223,10 @@ class MetricTarget:
         )
 
 
+def _targets(values: Iterable[MetricTarget]) -> tuple[MetricTarget, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(slots=True)
 class ClockPolicy:
     """The targets a contact is measured against, plus policy-wide options.
@@ -219,14 +244,14 @@ class ClockPolicy:
     Raises :class:`~sla.ClockError` listing every problem in the targets.
     """
 
-    targets: tuple[MetricTarget, ...] = attrs.field(converter=tuple)
+    targets: tuple[MetricTarget, ...] = attrs.field(converter=_targets)
     on_call: Callable[[int], str | None] | None = None
     policy_id: str = "policy"
     version: str = "1"
     tz: str | None = None
     on_change: ChangeMode = "retroactive"
     calendar_edits: CalendarEdits = "versioned"
-    priorities: tuple[str, ...] = attrs.field(default=DEFAULT_PRIORITIES, converter=tuple)
+    priorities: tuple[str, ...] = attrs.field(default=DEFAULT_PRIORITIES, converter=_name_tuple)
 
     def __attrs_post_init__(self) -> None:
         found: list[Problem] = []

@@ -38,9 +38,7 @@ def contract_plan(contract: Any, tier: str) -> Plan:
 
     :raises PricingError: naming ``price_plan`` when the plan is missing or invalid.
     """
-    # A CompiledContract holds its Contract in `.contract`; a Contract's `.contract` is its id.
-    inner = getattr(contract, "contract", None)
-    spec = contract if isinstance(inner, str) or inner is None else inner
+    spec = getattr(contract, "spec", contract)  # a CompiledContract holds its Contract in `.spec`
     overrides = spec.price_plan or {}
     base = _catalogue_code(spec, tier)
     try:
