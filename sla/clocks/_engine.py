@@ -259,7 +259,11 @@ class Tracker:
                 if status == "closed":
                     # Fulfilled at the solve that no reopen followed, not at a later close.
                     done = cycle.done
-                    self._close(cycle, at if done is None else done, "done", why)
+                    if done is None:
+                        self._close(cycle, at, "done", why)
+                    else:  # the close confirms the solve: the cycle's record stays as it was
+                        cycle.stop, cycle.outcome = done, "done"
+                        del active["total_resolution"]
                 elif cycle.done is None:
                     cycle.done = at
                     cycle.owner = self.shared()
