@@ -38,7 +38,14 @@ from sla.clocks._policy import (
     EscalationLevel,
     MetricTarget,
 )
-from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Status
+from sla.clocks._results import (
+    CycleResult,
+    Escalation,
+    Evaluation,
+    Move,
+    Notification,
+    Status,
+)
 
 __all__ = [
     "ALWAYS",
@@ -55,6 +62,7 @@ __all__ = [
     "ClockPolicy",
     "Contact",
     "CycleResult",
+    "Escalation",
     "EscalationLevel",
     "Evaluation",
     "Event",

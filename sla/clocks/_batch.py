@@ -178,7 +178,8 @@ def _profiles(
     contact_profile = base[profile_of_contact]
     sizes = read.ends - read.starts
     row_profile = np.repeat(contact_profile, sizes)
-    unsafe = read.kind == KIND_CODES["tier_change"]
+    # Tier changes and escalate events (reported on the evaluation) take the scalar engine.
+    unsafe = (read.kind == KIND_CODES["tier_change"]) | (read.kind == KIND_CODES["escalate"])
     # A priority change that keeps every target only changes the priority new cycles carry
     # (and which escalation levels apply to them): the columnar engine follows it.
     change = np.flatnonzero(read.kind == KIND_CODES["priority_change"])

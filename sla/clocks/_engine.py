@@ -20,7 +20,7 @@ from sla._errors import ClockError
 from sla.clocks._cycles import Cycle, finish, new, resolve_who
 from sla.clocks._events import STATUSES, Contact, Event, to_seconds
 from sla.clocks._policy import ClockPolicy
-from sla.clocks._results import Evaluation, Move
+from sla.clocks._results import Escalation, Evaluation, Move
 from sla.clocks._rules import Rule, check_priority, rules_for, tz_of
 
 __all__ = ["Tracker", "evaluate"]
@@ -38,6 +38,7 @@ RANK = {
     "call_answered": 4,
     "call_abandoned": 4,
     "callback_made": 4,
+    "escalate": 4,
     "status": 5,
 }
 _SOLVED = ("solved", "closed")
@@ -93,6 +94,7 @@ class Tracker:
         "contact",
         "created_at",
         "cycles",
+        "escalated",
         "human_replied",
         "policy",
         "priority",
@@ -122,6 +124,7 @@ class Tracker:
         self.human_replied = False
         self.any_replied = False
         self.assignees: list[tuple[int, str]] = []
+        self.escalated: list[tuple[int, str, str]] = []  # (at, reason, notify)
         self.cycles: list[Cycle] = []
         self.active: dict[str, Cycle] = {}
         self._counts: dict[str, int] = {}
@@ -188,6 +191,20 @@ class Tracker:
         cycle = Cycle(metric, index, rule, at, self.priority, self.status not in rule.pauses, why)
         self.cycles.append(cycle)
         self.active[metric] = cycle
+        if rule.filtered:
+            for notify in self._filtered_immediate(rule, self.priority):
+                if cycle.raised is None:
+                    cycle.raised = {}
+                cycle.raised.setdefault(notify, at)
+
+    def _filtered_immediate(self, rule: Rule, priority: str) -> set[str]:
+        """Immediate levels filtered by contact attributes that apply to this contact."""
+        attributes = self.contact.attributes
+        return {
+            level.notify
+            for level in rule.target.escalations
+            if level.immediate and level.attributes and level.matches(priority, attributes)
+        }
 
     def _close(self, cycle: Cycle, at: int, outcome: str, why: str) -> None:
         run_from = cycle.run_from
@@ -362,7 +379,9 @@ class Tracker:
 
     def _note_immediate(self, cycle: Cycle, rule: Rule, at: int) -> None:
         """Immediate levels that a change makes apply fire at the change instant."""
-        now = {m[2] for m in rule.marks_for(self.priority)[0] if m[0] is None}
+        now: set[str | None] = {m[2] for m in rule.marks_for(self.priority)[0] if m[0] is None}
+        if rule.filtered:
+            now.update(self._filtered_immediate(rule, self.priority))
         if not now:
             return
         had = {m[2] for m in cycle.rule.marks_for(cycle.priority)[0] if m[0] is None}
@@ -398,6 +417,21 @@ class Tracker:
         assert event.value is not None
         self.assignees.append((event.at, event.value))
 
+    def _on_escalate(self, event: Event) -> None:
+        # Bad news always reaches someone: the policy's escalate levels that match the
+        # contact, else whoever is on call (else the assignee).
+        reason = event.value or ""
+        attributes, priority = self.contact.attributes, self.priority
+        told: dict[str, None] = {}
+        for target in self.targets.values():
+            for level in target.escalations:
+                if level.on_escalate and level.matches(priority, attributes):
+                    told[level.notify] = None
+        if not told:
+            told["on_call" if self.policy.on_call is not None else "assignee"] = None
+        for notify in told:
+            self.escalated.append((event.at, reason, notify))
+
     # -- results ----------------------------------------------------------
     def evaluate(self, as_of: int | datetime | None = None) -> Evaluation:
         """Every cycle as of ``as_of`` (default: the last event's instant).
@@ -415,7 +449,14 @@ class Tracker:
     def _evaluation(self, at: int) -> Evaluation:
         shared = self.shared()
         cycles = tuple([finish(self, c, at, shared) for c in self.cycles])
-        return Evaluation(shared[0], at, cycles, shared[3])
+        if not self.escalated:
+            return Evaluation(shared[0], at, cycles, shared[3])
+        escalations = tuple(
+            Escalation(t, reason, notify, self.who(notify, t))
+            for t, reason, notify in self.escalated
+            if t <= at
+        )
+        return Evaluation(shared[0], at, cycles, shared[3], escalations)
 
     def shared(self) -> tuple[str, str, str, str, str, str | None]:
         """What every cycle result of this contact shares, right now.

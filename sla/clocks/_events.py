@@ -40,6 +40,7 @@ EVENT_KINDS: Final = (
     "callback_requested",
     "callback_made",
     "assigned",
+    "escalate",
 )
 
 #: Every ticket status a ``status`` event may carry.
@@ -58,7 +59,7 @@ EVENT_TABLE_SCHEMA: Final[Mapping[str, tuple[str, str]]] = {
     "status": ("str | null", f"for kind=status: one of {', '.join(STATUSES)}"),
     "public": ("bool | null", "for agent_reply: public (default) or internal note"),
     "by_bot": ("bool | null", "for agent_reply: written by a bot (default false)"),
-    "value": ("str | null", "new priority, new tier code, or assignee for those kinds"),
+    "value": ("str | null", "new priority, new tier code, assignee, or escalation reason"),
 }
 
 _KIND_SET = frozenset(EVENT_KINDS)
@@ -67,6 +68,7 @@ _NEEDS_VALUE: Final = {
     "priority_change": "the new priority",
     "tier_change": "the new tier code",
     "assigned": "the assignee",
+    "escalate": "the reason",
 }
 _STATUS_SET = frozenset(STATUSES)
 
@@ -165,7 +167,7 @@ class Event:
     ``kind`` is one of :data:`EVENT_KINDS`. ``status`` is read for
     ``kind="status"``; ``public`` and ``by_bot`` for ``agent_reply``; ``value``
     for ``priority_change`` (the new priority), ``tier_change`` (the new tier
-    code) and ``assigned`` (the assignee).
+    code), ``assigned`` (the assignee) and ``escalate`` (the reason).
 
     >>> Event(1748851200, "agent_reply", by_bot=True).public
     True
@@ -223,6 +225,12 @@ class Event:
     def assigned(cls, at: int | datetime, assignee: str) -> Event:
         """The contact was assigned to ``assignee``."""
         return cls(at, "assigned", value=assignee)
+
+    @classmethod
+    def escalate(cls, at: int | datetime, reason: str) -> Event:
+        """Bad news: someone raised the contact for ``reason``; the policy's escalate
+        levels are told at once, whatever the calendar says."""
+        return cls(at, "escalate", value=reason)
 
 
 def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:

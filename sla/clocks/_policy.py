@@ -7,7 +7,7 @@ and the engine only ever sees these frozen values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal, Protocol, runtime_checkable
@@ -104,6 +104,19 @@ def _seconds_tuple(values: Iterable[int]) -> tuple[int, ...]:
     return tuple(values)
 
 
+def _attribute_filter(
+    value: Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str]],
+) -> frozenset[tuple[str, str]]:
+    """``{"category": ["outage", "security"]}`` as hashable (key, value) pairs."""
+    if isinstance(value, Mapping):
+        pairs: list[tuple[str, str]] = []
+        for key, values in value.items():
+            listed = [values] if isinstance(values, str) else list(values)
+            pairs.extend((str(key), str(v)) for v in listed)
+        return frozenset(pairs)
+    return frozenset((str(k), str(v)) for k, v in value)
+
+
 def _optional_fraction(value: object) -> Fraction | None:
     return None if value is None else _fraction(value)
 
@@ -125,8 +138,12 @@ class EscalationLevel:
 
     Exactly one of: ``offset_seconds`` (signed business seconds from the
     deadline: ``-3600`` is one business hour before it, ``+1800`` half an hour
-    after a breach), ``fraction`` of the target used, or ``immediate`` (at the
-    start of the cycle, whatever the calendar says: bad news travels at once).
+    after a breach), ``fraction`` of the target used, ``immediate`` (at the
+    start of the cycle, or at the change that makes the level apply, whatever
+    the calendar says: bad news travels at once), or ``on_escalate`` (at each
+    ``escalate`` event of the contact, see :meth:`Event.escalate`).
+    ``attributes`` restricts immediate and escalate levels to contacts whose
+    attributes have one of the listed values (``{"category": ["outage"]}``).
     ``notify`` is a role or person; ``"on_call"`` asks the policy's on-call
     rotation at that instant and ``"assignee"`` names the contact's assignee.
     ``priorities`` restricts the level to those priorities (empty: all).
@@ -137,14 +154,43 @@ class EscalationLevel:
     fraction: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
     immediate: bool = False
     priorities: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    on_escalate: bool = False
+    attributes: frozenset[tuple[str, str]] = attrs.field(
+        default=frozenset(), converter=_attribute_filter
+    )
+
+    def matches(self, priority: str, attributes: Mapping[str, object]) -> bool:
+        """Whether the level applies to a contact at ``priority`` with ``attributes``.
+
+        Every attribute the level names must have one of its listed values.
+        """
+        if self.priorities and priority not in self.priorities:
+            return False
+        wanted: dict[str, set[str]] = {}
+        for key, value in self.attributes:
+            wanted.setdefault(key, set()).add(value)
+        return all(str(attributes.get(key)) in values for key, values in wanted.items())
 
     def problems(self, where: str) -> list[Problem]:
         """Every problem with this level, each naming its field under ``where``."""
         found = []
-        chosen = sum((self.offset_seconds is not None, self.fraction is not None, self.immediate))
+        chosen = sum(
+            (
+                self.offset_seconds is not None,
+                self.fraction is not None,
+                self.immediate,
+                self.on_escalate,
+            )
+        )
         if chosen != 1:
             found.append(
-                Problem(where, "give exactly one of offset_seconds, fraction or immediate")
+                Problem(
+                    where, "give exactly one of offset_seconds, fraction, immediate or on_escalate"
+                )
+            )
+        if self.attributes and not (self.immediate or self.on_escalate):
+            found.append(
+                Problem(f"{where}.attributes", "filter immediate or on_escalate levels only")
             )
         if self.fraction is not None and self.fraction <= 0:
             found.append(Problem(f"{where}.fraction", "must be above 0"))

@@ -27,7 +27,7 @@ Mark = tuple[int | None, str, str | None]
 class Rule:
     """One target as the state machine uses it (a compiled :class:`MetricTarget`)."""
 
-    __slots__ = ("bots", "cal", "label", "marks", "pauses", "seconds", "target")
+    __slots__ = ("bots", "cal", "filtered", "label", "marks", "pauses", "seconds", "target")
 
     def __init__(self, target: MetricTarget) -> None:
         self.target = target
@@ -35,6 +35,8 @@ class Rule:
         self.cal: Any = clock_calendar(target.calendar)
         self.pauses = target.pause_statuses
         self.bots = target.bot_replies_count
+        #: Whether some immediate level is filtered by contact attributes (placed per contact).
+        self.filtered = any(lv.immediate and lv.attributes for lv in target.escalations)
         #: ``(label,)`` when the calendar has one version for all time, else ``None``.
         self.label = single_label(self.cal)
         self.marks: dict[str, tuple[list[Mark], int]] = {}
@@ -111,6 +113,8 @@ def _compute_marks(target: MetricTarget, priority: str) -> list[Mark]:
     for level in target.escalations:
         if level.priorities and priority not in level.priorities:
             continue
+        if level.on_escalate or level.attributes:
+            continue  # told at an escalate event, or per contact (see the engine)
         if level.immediate:
             found.append((None, "escalation", level.notify))
         elif level.offset_seconds is not None:

@@ -285,3 +285,77 @@ def test_warn_fraction_that_is_not_a_number_is_a_clock_error() -> None:
 def test_flag_strings_are_refused_on_the_scalar_path(field: str) -> None:
     with pytest.raises(ClockError, match=f"{field} must be True or False, got 'false'"):
         Event(0, "agent_reply", **{field: "false"})  # type: ignore[arg-type]
+
+
+# -- bad news as an event ---
+def escalating_policy() -> ClockPolicy:
+    levels = [
+        EscalationLevel("head_of_support", on_escalate=True, attributes={"category": "outage"}),
+        EscalationLevel("security_lead", on_escalate=True, priorities={"urgent"}),
+        EscalationLevel("vip_desk", immediate=True, attributes={"vip": ["yes"]}),
+    ]
+    return ClockPolicy(
+        [MetricTarget("first_response", H, W, escalations=levels)], on_call=lambda t: "olga"
+    )
+
+
+def test_escalate_event_tells_the_matching_levels_at_once_on_a_friday_night() -> None:
+    friday_night = at(f"{FRI} 23:30")
+    events = [Event.created(friday_night), Event.escalate(friday_night + 60, "outage")]
+    contact = Contact("c", priority="urgent", attributes={"category": "outage"})
+    result = evaluate(contact, events, escalating_policy())
+    told = [(e.at, e.reason, e.who) for e in result.escalations]
+    assert told == [
+        (friday_night + 60, "outage", "head_of_support"),
+        (friday_night + 60, "outage", "security_lead"),
+    ]
+    assert result.to_dict()["escalations"][0]["who"] == "head_of_support"
+
+
+def test_escalate_without_a_matching_level_reaches_whoever_is_on_call() -> None:
+    events = [Event.created(0), Event.escalate(60, "angry customer")]
+    result = evaluate(Contact("c", attributes={"category": "billing"}), events, escalating_policy())
+    assert [(e.notify, e.who) for e in result.escalations] == [("on_call", "olga")]
+
+
+def test_immediate_level_filtered_by_attributes_fires_for_matching_contacts_only() -> None:
+    events = [Event.created(at(f"{MON} 09:00"))]
+    vip = evaluate(Contact("v", attributes={"vip": "yes"}), events, escalating_policy())
+    plain = evaluate(Contact("p"), events, escalating_policy())
+    fired = [n.who for n in vip.cycle("first_response").notifications if n.kind == "escalation"]
+    assert fired == ["vip_desk"]
+    assert not [n for n in plain.cycle("first_response").notifications if n.kind == "escalation"]
+
+
+def test_escalate_event_needs_a_reason_and_levels_one_trigger() -> None:
+    with pytest.raises(ClockError, match="escalate event needs the reason"):
+        Event(0, "escalate")
+    with pytest.raises(ClockError, match="exactly one of"):
+        ClockPolicy(
+            [
+                MetricTarget(
+                    "first_response",
+                    H,
+                    escalations=[EscalationLevel("x", immediate=True, on_escalate=True)],
+                )
+            ]
+        )
+
+
+def test_escalate_rows_in_a_table_take_the_scalar_engine_and_agree() -> None:
+    import pandas as pd
+
+    p = escalating_policy()
+    events = [Event.created(at(f"{MON} 09:00")), Event.escalate(at(f"{MON} 09:05"), "outage")]
+    table = pd.DataFrame(
+        {
+            "contact_id": ["c", "c"],
+            "at": [e.at for e in events],
+            "kind": [e.kind for e in events],
+            "value": [None, "outage"],
+        }
+    )
+    got = evaluate_table(table, p, as_of=at(f"{MON} 12:00"), output="arrow")
+    expected = evaluate(Contact("c"), events, p, as_of=at(f"{MON} 12:00")).cycle("first_response")
+    assert got.column("status").to_pylist() == [expected.status]
+    assert got.column("breach_at").to_pylist() == [expected.breach_at]
