@@ -66,7 +66,8 @@ def _compiled(contract: Contract | CompiledContract) -> CompiledContract:
 
 
 #: The grouping key of one compiled target: metric, within, calendar, warnings, pauses,
-#: priority and escalation levels; channels sharing a key share one MetricTarget.
+#: priority, escalation levels and whether bot replies count; channels sharing a key
+#: share one MetricTarget.
 _Key = tuple[
     str,
     int,
@@ -76,6 +77,7 @@ _Key = tuple[
     frozenset[str],
     str,
     tuple[EscalationLevel, ...],
+    bool,
 ]
 
 
@@ -118,6 +120,7 @@ def clock_policies(contract: Contract | CompiledContract) -> dict[str, ClockPoli
                         DEFAULT_PAUSES.get(metric, frozenset()) if pauses is None else pauses,
                         priority,
                         tuple(_levels(policy, target)),
+                        target.target.bot_replies_count,
                     )
                     grouped.setdefault(key, set()).add(channel.value)
         targets = [
@@ -131,6 +134,7 @@ def clock_policies(contract: Contract | CompiledContract) -> dict[str, ClockPoli
                 channels=frozenset(channels),
                 priorities=frozenset({priority}),
                 escalations=levels,
+                bot_replies_count=bots,
             )
             for (
                 metric,
@@ -141,6 +145,7 @@ def clock_policies(contract: Contract | CompiledContract) -> dict[str, ClockPoli
                 pauses,
                 priority,
                 levels,
+                bots,
             ), channels in grouped.items()
         ]
         result[code] = ClockPolicy(

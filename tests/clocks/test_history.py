@@ -359,3 +359,31 @@ def test_escalate_rows_in_a_table_take_the_scalar_engine_and_agree() -> None:
     expected = evaluate(Contact("c"), events, p, as_of=at(f"{MON} 12:00")).cycle("first_response")
     assert got.column("status").to_pylist() == [expected.status]
     assert got.column("breach_at").to_pylist() == [expected.breach_at]
+
+
+# -- bot answers in contracts ---
+def test_catalogue_tier_c_counts_a_bot_answer_to_a_chat_as_the_first_response() -> None:
+    policies = clock_policies(load("examples/contracts/tier_c.yaml"))
+    t0 = at(f"{MON} 10:00")
+    events = [Event.created(t0), Event.reply(t0 + 20, by_bot=True)]
+    chat = evaluate(Contact("c", channel="web_chat", tier="C"), events, policies)
+    assert (chat.cycle("first_response").status, chat.cycle("first_response").stop) == (
+        "met",
+        t0 + 20,
+    )
+    mail = evaluate(Contact("m", channel="email", tier="C"), events, policies)
+    assert mail.cycle("first_response").stop is None  # e-mail still waits for a person
+
+
+def test_bot_replies_count_is_read_from_the_contract_file() -> None:
+    from sla.tiers import TargetSpec
+
+    spec = TargetSpec.model_validate(
+        {"metric": "first_response", "within": "2m", "bot_replies_count": True}
+    )
+    assert spec.build().bot_replies_count is True
+    assert (
+        not TargetSpec.model_validate({"metric": "first_response", "within": "2m"})
+        .build()
+        .bot_replies_count
+    )
