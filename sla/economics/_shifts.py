@@ -126,6 +126,16 @@ class PaidHours:
             return sum((s.hours for s in self.shifts), Decimal(0))
         return Decimal(int(self.heads.sum())) * self.interval_hours
 
+    @property
+    def lower_bound(self) -> Decimal:
+        """``sum_i ceil(n_i / (1 - s)) * interval``: what paying exactly the heads needed costs."""
+        return self._required_hours()
+
+    @property
+    def idle_hours(self) -> Decimal:
+        """Paid hours beyond the lower bound: forced by shift lengths and the start grid."""
+        return self.hours - self.lower_bound
+
     def interval_paid_hours(self) -> list[Decimal]:
         """Paid hours per interval; they add up to :attr:`hours` exactly."""
         step = self.interval_hours
@@ -145,6 +155,10 @@ class PaidHours:
             steps.append(
                 f"{sum(s.count for s in self.shifts)} shifts cover every interval"
                 + ("" if self.proven_optimal else " (time limit hit: not proven optimal)")
+            )
+            steps.append(
+                f"{self.idle_hours} h paid beyond the lower bound "
+                "(shift lengths and start grid force them)"
             )
         formula = (
             "sum_i ceil(n_i / (1 - shrinkage)) * interval"

@@ -112,7 +112,13 @@ def _paid_hours(
     code: str, mine: Any, costs: TierCosts, coverage: Any, start: datetime, end: datetime,
     interval: timedelta,
 ) -> Any:  # fmt: skip
-    """Each queue staffed per interval by its model; one roster of shifts covers their sum."""
+    """Each queue staffed per interval by its model; one roster of shifts covers their sum.
+
+    Every queue's workload is built on the tier's coverage calendar, so no closed
+    interval is staffed and work left while closed is answered from the next opening.
+    A call or chat left while closed is a message (voicemail, offline chat): it is
+    staffed by the tier's first written queue, if it has one, not as a live contact.
+    """
     import numpy as np
 
     from sla.economics import ShiftRules, Workload, schedule_shifts
@@ -120,16 +126,29 @@ def _paid_hours(
     total = None
     people = mine[~mine["bot_resolved"].to_numpy()]
     channel = people["channel"].astype(str)
+    created = people["created"].to_numpy(np.int64)
+    closed = ~np.asarray(coverage.add_many(created, 0) == created, dtype=bool)
+    models = [q.get("model") for q in costs.queues]
+    # A call or chat left while the tier is closed (voicemail, offline chat) is a
+    # message: it joins the tier's first written queue; with none, its own queue at opening.
+    inbox = models.index("written") if "written" in models else None
+    live = {i for i, m in enumerate(models) if m != "written"} if inbox is not None else set()
     for i, queue in enumerate(costs.queues):
         field = f"tiers.{code}.queues[{i}]"
-        rows = people[channel.isin([str(c) for c in queue.get("channels", ())]).to_numpy()]
+        take = channel.isin([str(c) for c in queue.get("channels", ())]).to_numpy()
+        if i in live:
+            take = take & ~closed
+        elif i == inbox:
+            moved = [str(c) for j in live for c in costs.queues[j].get("channels", ())]
+            take = take | (channel.isin(moved).to_numpy() & closed)
+        rows = people[take]
         work = Workload.from_contacts(
             rows["created"].to_numpy(np.int64),
             rows["handle_seconds"].to_numpy(np.float64),
             start=start,
             end=end,
             interval=interval,
-            calendar=coverage if queue.get("model") == "written" else None,
+            calendar=coverage,
         )
         agents = _target(queue, field).agents(work)
         total = agents if total is None else total + agents
