@@ -9,6 +9,7 @@ with integer fast paths (``add_seconds``...) and vectorized twins
 """
 
 from sla._errors import CalendarError
+from sla._public import publish
 from sla.calendar._calendar import Calendar
 from sla.calendar._instants import from_epoch, to_epoch, wall_to_epoch
 from sla.calendar._rules import Holiday, HolidaySet, Override
@@ -35,3 +36,5 @@ __all__ = [
     "to_epoch",
     "wall_to_epoch",
 ]
+
+publish(globals())

@@ -8,6 +8,7 @@ compared, and compiled into the policies a CRM and the SLA clocks query.
 
 from __future__ import annotations
 
+from sla._public import publish
 from sla.contracts._compiled import (
     CompiledContract,
     EscalationStep,
@@ -49,3 +50,5 @@ __all__ = [
     "to_data",
     "validate",
 ]
+
+publish(globals())

@@ -12,6 +12,7 @@ Money: :class:`TierEconomics` with :class:`Costs`, a price model
 Every figure explains itself (``.explain()``).
 """
 
+from sla._public import publish
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
@@ -55,3 +56,5 @@ __all__ = [
     "traffic",
     "what_if",
 ]
+
+publish(globals())

@@ -5,6 +5,7 @@ model has ``charge(quantity)`` and ``explain(quantity)``, every invoice line
 keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 """
 
+from sla._public import publish
 from sla.pricing._batch import rate_batch
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
@@ -76,3 +77,5 @@ __all__ = [
     "rate_batch",
     "tiers_up_to",
 ]
+
+publish(globals())

@@ -17,13 +17,13 @@ minimums, caps, fees without a metric, credits and tax belong to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from sla._errors import PricingError
+from sla._frames import to_arrow
 from sla.money import Money
 from sla.pricing._common import money_rounding
 from sla.pricing._models import ChargeModel, Flat, Graduated, Package, PerUnit, Transform, Volume
@@ -151,22 +151,7 @@ def _vector(model: object, q: Any, s: int, p: int) -> Any:
 
 
 def _to_arrow(records: Any) -> tuple[Any, str]:
-    import pyarrow as pa
-
-    if isinstance(records, pa.Table):
-        return records, "arrow"
-    module = type(records).__module__
-    if module.startswith("pandas"):
-        return pa.Table.from_pandas(records, preserve_index=False), "pandas"
-    if module.startswith("polars"):
-        return records.to_arrow(), "polars"
-    if isinstance(records, Mapping):
-        return pa.table(dict(records)), "arrow"
-    raise PricingError(
-        f"expected a pandas/polars DataFrame, an Arrow table or a mapping of "
-        f"columns, got {type(records).__name__}",
-        field="records",
-    )
+    return to_arrow(records, error=PricingError, field="records")
 
 
 def _column_ints(column: Any, name: str, scale: int) -> tuple[Any, int]:

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import ClockError, Problem
+from sla._frames import frame_kind, to_arrow
 
 __all__ = ["MARKER", "EventDataset", "partition_of", "write_dataset"]
 
@@ -65,15 +66,12 @@ def partition_of(contact_ids: Any, partitions: int) -> npt.NDArray[np.int64]:
 
 def _events_arrow(source: Any) -> Any:
     """An Arrow table of events from a Traffic, a simulate Table or a pandas/polars/Arrow table."""
-    import pyarrow as pa
 
     events = getattr(source, "events", source)  # sla.simulate.Traffic -> its events
-    if isinstance(events, pa.Table):
-        return events
-    if hasattr(events, "to_arrow"):  # sla.simulate.Table, polars.DataFrame
+    if frame_kind(events) is not None:
+        return to_arrow(events, error=ClockError, field="events")[0]
+    if hasattr(events, "to_arrow"):  # sla.simulate.ColumnTable
         return events.to_arrow()
-    if type(events).__module__.split(".")[0] == "pandas":
-        return pa.Table.from_pandas(events, preserve_index=False)
     raise ClockError(
         "expected sla.simulate.Traffic or a pandas, polars or pyarrow table of events, "
         f"got {type(source).__name__}",

@@ -17,11 +17,11 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import EconomicsError, Problem
+from sla._frames import frame_kind
+from sla._types import Ints
 from sla.economics import agents_for_intervals
 
 __all__ = ["StaffingGrid", "staffing_by_interval", "staffing_grid"]
-
-Ints = npt.NDArray[np.int64]
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -75,7 +75,7 @@ def _contacts(source: Any) -> tuple[Any, str | None, int | None, int | None]:
         first = datetime.combine(source.start, datetime.min.time(), zone)
         last = datetime.combine(source.start + timedelta(days=source.days), first.time(), zone)
         return contacts.to_pandas(), source.tz, int(first.timestamp()), int(last.timestamp())
-    if type(source).__module__.split(".")[0] == "pandas":
+    if frame_kind(source) == "pandas":
         return source, None, None, None
     raise EconomicsError(
         f"expected sla.simulate.Traffic or a pandas table of contacts, got {type(source).__name__}",

@@ -1,5 +1,6 @@
 """Realistic, seeded contact traffic for demos, tests and benchmarks."""
 
+from sla._public import publish
 from sla.simulate._table import Column, Table
 from sla.simulate._traffic import (
     DEFAULT_INTRADAY,
@@ -20,3 +21,5 @@ __all__ = [
     "default_tiers",
     "generate",
 ]
+
+publish(globals())

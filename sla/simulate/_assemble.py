@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from sla._types import Ints
 from sla.simulate._table import Column, Table
 
 if TYPE_CHECKING:
     from sla.simulate._traffic import TierTraffic
 
-Ints = npt.NDArray[np.int64]
 
 KINDS: Final = (
     "created", "customer_message", "agent_reply", "status", "priority_change", "tier_change",

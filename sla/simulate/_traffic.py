@@ -27,10 +27,11 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import SLAError
+from sla._types import Ints
 from sla.calendar import Calendar
 from sla.simulate._assemble import KINDS as KINDS
 from sla.simulate._assemble import STATUSES as STATUSES
-from sla.simulate._assemble import Ints, _contacts_table, _Emitter, _events_table
+from sla.simulate._assemble import _contacts_table, _Emitter, _events_table
 from sla.simulate._table import Table
 
 __all__ = ["DEFAULT_INTRADAY", "TierTraffic", "Traffic", "default_tiers", "generate"]

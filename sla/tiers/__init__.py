@@ -5,6 +5,7 @@
 'personal manager'
 """
 
+from sla._public import publish
 from sla.tiers._catalog import (
     DEFAULT_CALENDARS,
     DEFAULT_ROLES,
@@ -79,3 +80,5 @@ __all__ = [
     "parse_duration",
     "parse_fraction",
 ]
+
+publish(globals())
