@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         simulate,
         tiers,
     )
+    from sla._explain import Explanation
     from sla.calendar import Calendar
     from sla.clocks import (
         ClockPolicy,
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
         evaluate_table,
     )
     from sla.contracts import load as load_contract
-    from sla._explain import Explanation
     from sla.economics import Queue, TierEconomics
     from sla.pricing import Plan, invoice, quote
     from sla.tiers import catalog
