@@ -21,7 +21,7 @@ from sla.contracts._io import Format, dump, json_schema, load, to_data
 from sla.contracts._render import render
 from sla.contracts._routing import Router, RoutingAnalysis, RoutingRule
 from sla.contracts._spec import Contract, CreditSpec, CustomerSpec, RoutingRuleSpec, RoutingSpec
-from sla.contracts._validate import GAP_HORIZON_DAYS, Report, validate
+from sla.contracts._validate import GAP_HORIZON_DAYS, ValidationReport, validate
 
 __all__ = [
     "GAP_HORIZON_DAYS",
@@ -34,7 +34,6 @@ __all__ = [
     "EscalationStep",
     "Format",
     "Policy",
-    "Report",
     "Router",
     "RoutingAnalysis",
     "RoutingRule",
@@ -42,6 +41,7 @@ __all__ = [
     "RoutingSpec",
     "TargetPolicy",
     "Unmatched",
+    "ValidationReport",
     "diff",
     "dump",
     "json_schema",

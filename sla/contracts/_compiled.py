@@ -19,7 +19,7 @@ from sla.contracts._spec import Contract
 from sla.tiers import (
     Channel,
     Clock,
-    EscalationLevel,
+    EscalationRule,
     Metric,
     OnCallRotation,
     Recipient,
@@ -43,7 +43,7 @@ __all__ = [
 class EscalationStep:
     """An escalation level resolved for one target: fires ``after`` clock seconds from start."""
 
-    level: EscalationLevel
+    level: EscalationRule
     after: int
 
     @property
@@ -88,7 +88,7 @@ class Policy:
     targets: tuple[TargetPolicy, ...]
     by_metric: Mapping[str, TargetPolicy]
     service_levels: tuple[ServiceLevel, ...]
-    immediate: tuple[EscalationLevel, ...]
+    immediate: tuple[EscalationRule, ...]
     coverage: Calendar
     rotation: OnCallRotation | None
     roles: Mapping[str, tuple[str, ...]]

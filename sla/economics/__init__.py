@@ -2,7 +2,7 @@
 
 Queueing: :class:`Queue` (Erlang C, or Erlang A ``with_patience``),
 :func:`erlang_b`, :func:`erlang_c`, :func:`traffic`, :func:`scheduled_agents`,
-:func:`agents_for_intervals` (vectorized), written channels
+:func:`agents_for_many` (vectorized), written channels
 (:class:`ChatQueue`, :class:`WrittenQueue`) and :class:`PersonalManager`.
 
 Money: :class:`TierEconomics` with :class:`Costs`, a price model
@@ -24,9 +24,9 @@ from sla.economics._prices import (
     PerTierMonth,
     Price,
 )
-from sla.economics._queue import Queue, agents_for_intervals, scheduled_agents, traffic
+from sla.economics._queue import Queue, agents_for_many, scheduled_agents, traffic
 from sla.economics._scenarios import sensitivity, what_if
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
 
 __all__ = [
@@ -45,10 +45,10 @@ __all__ = [
     "PersonalManager",
     "Price",
     "Queue",
-    "Table",
+    "RowTable",
     "TierEconomics",
     "WrittenQueue",
-    "agents_for_intervals",
+    "agents_for_many",
     "erlang_b",
     "erlang_c",
     "scheduled_agents",

@@ -17,10 +17,10 @@ from sla.economics import _erlang as ec
 from sla.economics._check import fraction, number, positive_duration, raise_all, target_share
 from sla.economics._erlang_a import ErlangA, erlang_a, required_agents_a
 from sla.economics._explain import Count, Explanation, Figure, explanation
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.money import Money
 
-__all__ = ["Queue", "agents_for_intervals", "scheduled_agents", "traffic"]
+__all__ = ["Queue", "agents_for_many", "scheduled_agents", "traffic"]
 
 Among = Literal["offered", "served"]
 
@@ -373,7 +373,7 @@ class Queue:
         *,
         agent_hour: Money | None = None,
         shrinkage: float = 0.0,
-    ) -> Table:
+    ) -> RowTable:
         """Rows for charts: agents -> service level, ASA, wait/abandon, occupancy, cost per call.
 
         ``cost_per_contact`` (Decimal, in ``currency``) is paid agent hours
@@ -399,10 +399,10 @@ class Queue:
                 )
                 row["currency"] = agent_hour.currency.code
             rows.append(row)
-        return Table(rows)
+        return RowTable(rows)
 
 
-def agents_for_intervals(
+def agents_for_many(
     calls: npt.ArrayLike,
     interval: timedelta,
     aht: timedelta | npt.ArrayLike,

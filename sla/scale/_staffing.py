@@ -2,7 +2,7 @@
 
 Arrivals are binned per queue (tier x channel) and interval into one 2-D
 array (queues x intervals: 35,040 columns for a year of 15-minute
-intervals) and handed to :func:`sla.economics.agents_for_intervals`, which
+intervals) and handed to :func:`sla.economics.agents_for_many`, which
 walks every cell of the array in lockstep with numpy: no Python loop per
 interval or per queue.
 """
@@ -19,7 +19,7 @@ import numpy.typing as npt
 from sla._errors import EconomicsError, Problem
 from sla._frames import frame_kind
 from sla._types import Ints
-from sla.economics import agents_for_intervals
+from sla.economics import agents_for_many
 
 __all__ = ["StaffingGrid", "staffing_by_interval", "staffing_grid"]
 
@@ -154,7 +154,7 @@ def staffing_grid(
         if aht == "interval"
         else queue_aht
     )
-    agents = agents_for_intervals(
+    agents = agents_for_many(
         calls,
         interval,
         seconds,

@@ -1,7 +1,7 @@
 """Realistic, seeded contact traffic for demos, tests and benchmarks."""
 
 from sla._public import publish
-from sla.simulate._table import Column, Table
+from sla.simulate._table import Column, ColumnTable
 from sla.simulate._traffic import (
     DEFAULT_INTRADAY,
     DEFAULT_WEEKLY,
@@ -15,7 +15,7 @@ __all__ = [
     "DEFAULT_INTRADAY",
     "DEFAULT_WEEKLY",
     "Column",
-    "Table",
+    "ColumnTable",
     "TierTraffic",
     "Traffic",
     "default_tiers",

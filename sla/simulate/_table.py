@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from sla._errors import SLAError
 
-__all__ = ["Column", "Table"]
+__all__ = ["Column", "ColumnTable"]
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -43,7 +43,7 @@ class Column:
 
 
 @attrs.frozen(slots=True, eq=False)
-class Table:
+class ColumnTable:
     """An immutable set of equally long named columns."""
 
     columns: Mapping[str, Column]
@@ -64,11 +64,11 @@ class Table:
         """The decoded values of column ``name``."""
         return self.columns[name].decoded()
 
-    def take(self, index: npt.NDArray[np.intp]) -> Table:
+    def take(self, index: npt.NDArray[np.intp]) -> ColumnTable:
         """The rows at ``index``, in that order."""
-        return Table({name: col.take(index) for name, col in self.columns.items()})
+        return ColumnTable({name: col.take(index) for name, col in self.columns.items()})
 
-    def head(self, n: int = 5) -> Table:
+    def head(self, n: int = 5) -> ColumnTable:
         return self.take(np.arange(min(n, len(self)), dtype=np.intp))
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -79,7 +79,7 @@ class Table:
         ]
 
     def to_arrow(self) -> Any:
-        """A ``pyarrow.Table``; categorical columns become dictionary arrays."""
+        """A ``pyarrow.ColumnTable``; categorical columns become dictionary arrays."""
         import pyarrow as pa
 
         arrays = {}
@@ -149,7 +149,7 @@ def _py(value: Any) -> Any:
     return value
 
 
-def _write_csv(table: Table, path: Path) -> None:
+def _write_csv(table: ColumnTable, path: Path) -> None:
     import csv
 
     decoded = [table[name] for name in table.columns]
@@ -160,7 +160,7 @@ def _write_csv(table: Table, path: Path) -> None:
             writer.writerow(["" if col[i] is None else _py(col[i]) for col in decoded])
 
 
-def _write_jsonl(table: Table, path: Path) -> None:
+def _write_jsonl(table: ColumnTable, path: Path) -> None:
     import json
 
     with path.open("w", encoding="utf-8") as out:

@@ -15,8 +15,8 @@ from sla.tiers._catalog import (
     catalog,
     compare,
 )
-from sla.tiers._escalation import EscalationLevel, EscalationPolicy, Recipient
-from sla.tiers._oncall import OnCallRotation, Override, RotationLayer, Shift, Window
+from sla.tiers._escalation import EscalationPolicy, EscalationRule, Recipient
+from sla.tiers._oncall import OnCallRotation, RotationLayer, RotationOverride, Shift, Window
 from sla.tiers._spec import (
     EscalationLevelSpec,
     RotationLayerSpec,
@@ -52,16 +52,16 @@ __all__ = [
     "Clock",
     "Comparison",
     "ComparisonRow",
-    "EscalationLevel",
     "EscalationLevelSpec",
     "EscalationPolicy",
+    "EscalationRule",
     "Metric",
     "OnCallRotation",
-    "Override",
     "Period",
     "Recipient",
     "RotationLayer",
     "RotationLayerSpec",
+    "RotationOverride",
     "RotationOverrideSpec",
     "RotationSpec",
     "ServiceLevel",
