@@ -41,6 +41,7 @@ def to_epoch(dt: datetime, *, field: str = "instant") -> int:
     Accepts any aware :class:`~datetime.datetime`: stdlib, pendulum, pandas
     ``Timestamp``. Naive datetimes and non-datetimes raise :class:`CalendarError`.
 
+    >>> from datetime import datetime, timedelta, timezone
     >>> to_epoch(datetime(2025, 3, 7, 16, 30, tzinfo=timezone(timedelta(hours=1))))
     1741361400
     """
