@@ -27,6 +27,7 @@ __all__ = [
     "DataFrame",
     "Durations",
     "Floats",
+    "Instant",
     "Instants",
     "Ints",
     "Number",
@@ -50,6 +51,9 @@ DataFrame: TypeAlias = "pd.DataFrame | pl.DataFrame | pa.Table | pa.RecordBatch"
 
 Series: TypeAlias = "pd.Series | pl.Series"
 """One pandas or polars column."""
+
+Instant: TypeAlias = datetime | int
+"""One instant: an aware datetime (naive ones are refused) or integer epoch seconds."""
 
 Instants: TypeAlias = "Ints | npt.NDArray[np.datetime64] | Sequence[datetime] | Series"
 """Many instants: int64 epoch seconds, ``datetime64`` (UTC), aware datetimes, a tz-aware column."""

@@ -417,7 +417,7 @@ class Money:
         return {"amount": f"{self._amount:f}", "currency": self._currency.code}
 
     @classmethod
-    def from_dict(cls, data: Any) -> Money:
+    def from_dict(cls, data: object) -> Money:
         """Inverse of :meth:`to_dict`."""
         if not isinstance(data, dict):
             raise MoneyError(

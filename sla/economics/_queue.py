@@ -129,9 +129,10 @@ class Queue:
         """The same queue with callers abandoning after a mean ``patience`` (Erlang A)."""
         return attrs.evolve(self, patience=patience)
 
-    def with_(self, **changes: Any) -> Queue:
+    def with_(self, **changes: object) -> Queue:
         """A copy with some fields changed (``calls=``, ``aht=``, ...)."""
-        return attrs.evolve(self, **changes)
+        fields: dict[str, Any] = dict(changes)  # attrs validates each field
+        return attrs.evolve(self, **fields)
 
     def _inputs(self, agents: int) -> dict[str, object]:
         data: dict[str, object] = {

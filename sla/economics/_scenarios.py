@@ -75,7 +75,7 @@ def _show(value: Any) -> Any:
     return value
 
 
-def what_if(tier: TierEconomics, **variations: Sequence[Any]) -> RowTable:
+def what_if(tier: TierEconomics, **variations: Sequence[object]) -> RowTable:
     """Every combination of the given variations, one row each.
 
     Axes: ``volume`` (factors on calls), ``aht`` (timedelta), ``service_level``,

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
 
 __all__ = ["RowTable"]
 
@@ -52,17 +56,17 @@ class RowTable(Sequence[dict[str, Any]]):
     def __repr__(self) -> str:
         return f"RowTable({len(self._rows)} rows: {', '.join(self._columns)})"
 
-    def column(self, name: str) -> list[Any]:
+    def column(self, name: str) -> list[object]:
         """One column as a list."""
         return [row.get(name) for row in self._rows]
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """A ``pandas.DataFrame`` (needs pandas)."""
         import pandas as pd
 
         return pd.DataFrame(list(self._rows), columns=list(self._columns))
 
-    def to_polars(self) -> Any:
+    def to_polars(self) -> pl.DataFrame:
         """A ``polars.DataFrame`` (needs polars)."""
         import polars as pl
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
@@ -20,6 +20,10 @@ import numpy.typing as npt
 
 from sla._errors import ClockError, Problem
 from sla._frames import frame_kind, to_arrow
+from sla._types import DataFrame, Series
+
+if TYPE_CHECKING:
+    from sla.simulate import ColumnTable, Traffic
 
 __all__ = ["MARKER", "EventDataset", "partition_of", "write_dataset"]
 
@@ -43,7 +47,7 @@ class EventDataset:
         return len(self.files)
 
 
-def partition_of(contact_ids: Any, partitions: int) -> npt.NDArray[np.int64]:
+def partition_of(contact_ids: npt.ArrayLike | Series, partitions: int) -> npt.NDArray[np.int64]:
     """The partition (``0 .. partitions - 1``) of each contact id; stable across processes.
 
     >>> import numpy as np
@@ -80,7 +84,7 @@ def _events_arrow(source: Any) -> Any:
 
 
 def write_dataset(
-    traffic_or_events: Any,
+    traffic_or_events: Traffic | ColumnTable | DataFrame,
     path: str | Path,
     *,
     partitions: int = 8,

@@ -10,7 +10,7 @@ interval or per queue.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import numpy as np
@@ -19,6 +19,11 @@ import numpy.typing as npt
 from sla._errors import EconomicsError, Problem
 from sla._frames import frame_kind
 from sla._types import Ints
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sla.simulate import Traffic
 from sla.economics import agents_for_many
 
 __all__ = ["StaffingGrid", "staffing_by_interval", "staffing_grid"]
@@ -40,7 +45,7 @@ class StaffingGrid:
     agents: Ints
     tz: str
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """One row per queue and interval: ``interval_start`` (aware, in ``tz``), ``queue``
         (``"tier/channel"``), ``tier``, ``channel``, ``calls``, ``aht_seconds``,
         ``traffic`` (Erlangs) and ``agents``; queue by queue, intervals in order."""
@@ -93,7 +98,7 @@ def _epoch(value: datetime | None, field: str, problems: list[Problem]) -> int |
 
 
 def staffing_grid(
-    contacts: Any,
+    contacts: Traffic | pd.DataFrame,
     *,
     service_level: float = 0.8,
     within: timedelta = timedelta(seconds=20),
@@ -186,7 +191,7 @@ def _created_seconds(column: Any) -> Ints:
 
 
 def staffing_by_interval(
-    contacts: Any,
+    contacts: Traffic | pd.DataFrame,
     *,
     service_level: float = 0.8,
     within: timedelta = timedelta(seconds=20),
@@ -196,7 +201,7 @@ def staffing_by_interval(
     start: datetime | None = None,
     end: datetime | None = None,
     tz: str | None = None,
-) -> Any:
+) -> pd.DataFrame:
     """A tidy pandas table of Erlang C agents for every queue and interval.
 
     ``contacts`` is a :class:`sla.simulate.Traffic` (its contacts, zone and

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sla._errors import SLAError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
 __all__ = ["Column", "ColumnTable"]
 
@@ -24,13 +29,13 @@ __all__ = ["Column", "ColumnTable"]
 class Column:
     """One column: plain values, or integer ``codes`` into ``categories`` (-1 = null)."""
 
-    values: npt.NDArray[Any]
+    values: npt.NDArray[np.generic]
     categories: tuple[str, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.values)
 
-    def decoded(self) -> npt.NDArray[Any]:
+    def decoded(self) -> npt.NDArray[np.generic]:
         """Plain values; categorical columns become an object array with None for nulls."""
         if self.categories is None:
             return self.values
@@ -78,7 +83,7 @@ class ColumnTable:
             {name: _py(values[i]) for name, values in decoded.items()} for i in range(len(self))
         ]
 
-    def to_arrow(self) -> Any:
+    def to_arrow(self) -> pa.Table:
         """A ``pyarrow.ColumnTable``; categorical columns become dictionary arrays."""
         import pyarrow as pa
 
@@ -87,11 +92,12 @@ class ColumnTable:
             if col.categories is None:
                 arrays[name] = pa.array(col.values)
             else:
-                codes = pa.array(col.values.astype(np.int32), mask=col.values < 0)
+                ints = col.values.astype(np.int32)
+                codes = pa.array(ints, mask=ints < 0)
                 arrays[name] = pa.DictionaryArray.from_arrays(codes, pa.array(col.categories))
         return pa.table(arrays)
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """A ``pandas.DataFrame`` (categoricals for string columns)."""
         import pandas as pd
 
@@ -103,11 +109,13 @@ class ColumnTable:
                 data[name] = pd.Categorical.from_codes(col.values, categories=list(col.categories))
         return pd.DataFrame(data)
 
-    def to_polars(self) -> Any:
+    def to_polars(self) -> pl.DataFrame:
         """A ``polars.DataFrame``."""
         import polars as pl
 
-        return pl.from_arrow(self.to_arrow())
+        frame = pl.from_arrow(self.to_arrow())
+        assert isinstance(frame, pl.DataFrame)  # a table converts to a frame
+        return frame
 
     def write(self, path: str | Path) -> Path:
         """Write to ``.parquet``, ``.csv``, ``.arrow``/``.feather`` or ``.jsonl`` by suffix.
