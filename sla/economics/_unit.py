@@ -385,9 +385,9 @@ class TierEconomics:
 
         Margin falls as handle time grows for per-contact, per-resolved and
         monthly prices. ``inf`` when the price never stops covering (e.g. a
-        per-minute price above the cost per minute), i.e. margin is still
-        >= 0 at an AHT of ten years; raises when even an instant contact loses
-        money.
+        per-minute price above the cost per minute), i.e. the margin is not
+        negative at an AHT of ten years; raises when even an instant contact
+        loses money.
         """
         deflected = self.deflection.aht if self.deflection else timedelta(0)
         lo = max(deflected, timedelta(microseconds=1))
