@@ -1,9 +1,9 @@
 """Type aliases shared by the packages of ``sla``, declared once.
 
 Import them from here instead of redeclaring them (``Ints = npt.NDArray[...]``
-was once written in five modules). Aliases of optional libraries (pandas,
-polars, pyarrow) are names for readers and for mypy: nothing here imports
-those libraries at run time.
+was once written in five modules). The aliases are names for readers and
+for mypy: nothing here imports numpy, pandas, polars or pyarrow at run time
+(``import sla`` stays light).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
-import numpy.typing as npt
-
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
     import polars as pl
     import pyarrow as pa
@@ -34,13 +33,13 @@ __all__ = [
     "Series",
 ]
 
-Ints: TypeAlias = npt.NDArray[np.int64]
+Ints: TypeAlias = "npt.NDArray[np.int64]"
 """int64 numpy array: epoch seconds, durations in seconds, codes, counts."""
 
-Floats: TypeAlias = npt.NDArray[np.float64]
+Floats: TypeAlias = "npt.NDArray[np.float64]"
 """float64 numpy array: rates, loads, shares."""
 
-Bools: TypeAlias = npt.NDArray[np.bool_]
+Bools: TypeAlias = "npt.NDArray[np.bool_]"
 """Boolean numpy array: masks."""
 
 Number: TypeAlias = Decimal | int | Fraction

@@ -36,6 +36,7 @@ from sla._currency import _known_codes as _known_codes
 from sla._currency import _lookup_currency as _lookup_currency
 from sla._currency import normalize_rounding as normalize_rounding
 from sla._errors import CurrencyMismatchError, MoneyError
+from sla._types import Number  # multipliers and divisors of ``*`` and ``/``: never float
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -46,8 +47,6 @@ __all__ = ["ROUNDING_MODES", "Currency", "Money", "Rounding"]
 
 #: Amount-like inputs accepted by :class:`Money`: never ``float``.
 AmountLike: TypeAlias = Decimal | int | str
-#: Multipliers and divisors accepted by ``*`` and ``/``: never ``float``.
-Number: TypeAlias = Decimal | int | Fraction
 
 _CTX: Final = decimal.Context(
     prec=50,
