@@ -172,3 +172,18 @@ def test_public_classes_report_their_public_module() -> None:
             if inspect.isclass(value) or inspect.isfunction(value):
                 assert "._" not in value.__module__, f"{package}.{name}: {value.__module__}"
     assert repr(sla.calendar.Calendar) == "<class 'sla.calendar.Calendar'>"
+
+
+def test_objects_of_published_classes_still_pickle() -> None:
+    # pickle finds a class by __module__ + __qualname__: the public path must resolve.
+    import pickle
+    from datetime import timedelta
+
+    from sla.calendar import Calendar
+    from sla.economics import Queue
+
+    calendar = Calendar.weekly({"mon-fri": "09:00-17:00"}, tz="Europe/Berlin")
+    queue = Queue(calls=100, interval=timedelta(minutes=30), aht=timedelta(seconds=180))
+    explanation = sla.Explanation("a", "1", "x", steps=("y",))
+    for value in (calendar, queue, explanation):
+        assert pickle.loads(pickle.dumps(value)) == value
