@@ -131,13 +131,9 @@ def test_importing_a_package_loads_no_layer_above_it(package: str) -> None:
 
 PACKAGES = ["sla", *(f"sla.{name}" for name in LAYERS if name != "__main__")]
 
-# Public names still defined twice across packages, by the engineer whose
-# branch (issue 12) removes the duplicate; the lead deletes each line on merge.
-KNOWN_TWICE: dict[str, str] = {
-    "Attainment": "pricing",  # pricing uses the clocks' Attainment
-    "Period": "pricing",  # pricing.Period -> BillingPeriod
-    "Tier": "pricing",  # pricing.Tier -> PriceBand
-}
+# Public names still defined twice across packages, by the engineer whose branch removes
+# the duplicate (empty since pricing's PriceBand, BillingPeriod and the one Attainment).
+KNOWN_TWICE: dict[str, str] = {}
 
 
 def _definitions() -> dict[str, set[str]]:

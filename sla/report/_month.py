@@ -176,7 +176,7 @@ def run_month(
     from sla.clocks import attainment, clock_policies, compliance, evaluate_table
     from sla.clocks import service_level_targets as sl_targets
     from sla.contracts import load
-    from sla.pricing import Period, attainments, contract_plan, invoice
+    from sla.pricing import BillingPeriod, contract_plan, invoice
     from sla.simulate import TierTraffic, generate
 
     step = progress or (lambda _message: None)
@@ -231,7 +231,7 @@ def run_month(
     summary = compliance(cycles, tz=zone, by=("tier", "metric"), targets=targets)
     daily = compliance(cycles, tz=zone, period="day", by=("tier", "metric", "period"))
     found = attainment(cycles, tz=zone, targets=targets)
-    period = Period.month(month.year, month.month, zone)
+    period = BillingPeriod.month(month.year, month.month, zone)
 
     tiers: dict[str, TierMonth] = {}
     for code, contract in compiled.items():
@@ -245,7 +245,7 @@ def run_month(
         else:
             count = int(cycles[cycles["tier"] == code]["contact_id"].nunique())
             usage = {"contacts.voice" if code == "A" else "contacts.written": count}
-        bill = invoice(plan, usage, attainments(mine), period)
+        bill = invoice(plan, usage, mine, period)
         econ: dict[str, Any] = {}
         curve: list[dict[str, Any]] = []
         if contacts_table is not None and count:
