@@ -59,7 +59,7 @@ def _plan(path: Path | None, tier: str | None) -> Any:
             # Read again with the plan's parser: exact numbers, duplicate keys refused.
             data = parse_plan_text(path.read_text(encoding="utf-8"), str(path))
         if isinstance(data, dict) and isinstance(data.get("price_plan"), dict):
-            data = data["price_plan"]
+            data = {k: v for k, v in data["price_plan"].items() if k != "billable"}
         return load_plan(data)
     except UsageProblem:
         raise

@@ -44,7 +44,8 @@ def contract_plan(contract: Contract | CompiledContract, tier: str) -> Plan:
             f"expected a Contract or CompiledContract, got {type(contract).__name__}",
             field="contract",
         )
-    overrides = spec.price_plan or {}
+    # ``billable`` declares what a bill counts (sla.economics.Billable), not a price.
+    overrides = {k: v for k, v in (spec.price_plan or {}).items() if k != "billable"}
     base = _catalogue_code(spec, tier)
     try:
         plan = catalogue_plan(base, overrides) if base else load_plan(overrides)
