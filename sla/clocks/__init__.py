@@ -41,6 +41,7 @@ from sla.clocks._policy import (
     MetricTarget,
 )
 from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Status
+from sla.clocks._route import open_call
 
 __all__ = [
     "ALWAYS",
@@ -75,6 +76,7 @@ __all__ = [
     "evaluate",
     "evaluate_arrow",
     "evaluate_table",
+    "open_call",
     "percentile_of_counts",
     "service_level_targets",
     "to_seconds",

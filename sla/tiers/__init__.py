@@ -15,6 +15,7 @@ from sla.tiers._catalog import (
     catalog,
     compare,
 )
+from sla.tiers._direct import DirectLine, LocalPart, normalise_caller
 from sla.tiers._escalation import EscalationPolicy, EscalationRule, Recipient
 from sla.tiers._oncall import OnCallRotation, RotationLayer, RotationOverride, Shift, Window
 from sla.tiers._spec import (
@@ -52,9 +53,11 @@ __all__ = [
     "Clock",
     "Comparison",
     "ComparisonRow",
+    "DirectLine",
     "EscalationLevelSpec",
     "EscalationPolicy",
     "EscalationRule",
+    "LocalPart",
     "Metric",
     "OnCallRotation",
     "Period",
@@ -77,6 +80,7 @@ __all__ = [
     "format_duration",
     "format_fraction",
     "human_duration",
+    "normalise_caller",
     "parse_duration",
     "parse_fraction",
 ]
