@@ -41,13 +41,11 @@ KNOWN: dict[str, str] = {
     "sla.clocks.Attainment.from_counts": "clocks",
     "sla.clocks.Evaluation.to_json": "clocks",
     "sla.clocks.attainment": "clocks",
-    "sla.clocks.clock_policies": "clocks",
     "sla.clocks.combine_partials": "clocks",
     "sla.clocks.compliance": "clocks",
     "sla.clocks.compliance_partials": "clocks",
     "sla.clocks.evaluate_arrow": "clocks",
     "sla.clocks.evaluate_table": "clocks",
-    "sla.clocks.service_level_targets": "clocks",
     # owner: pricing (the batch rater's frames: sla._types.DataFrame in and out)
     "sla.pricing.rate_table": "pricing",
 }

@@ -34,13 +34,19 @@ from sla.clocks._partials import (
 )
 from sla.clocks._policy import (
     DEFAULT_PAUSES,
-    METRICS,
     ClockCalendar,
     ClockPolicy,
     EscalationLevel,
     MetricTarget,
 )
-from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Status
+from sla.clocks._results import (
+    CycleResult,
+    Escalation,
+    Evaluation,
+    Move,
+    Notification,
+    Status,
+)
 from sla.clocks._route import open_call
 
 __all__ = [
@@ -50,7 +56,6 @@ __all__ = [
     "DEFAULT_PAUSES",
     "EVENT_KINDS",
     "EVENT_TABLE_SCHEMA",
-    "METRICS",
     "PARTIAL_COLUMNS",
     "STATUSES",
     "Attainment",
@@ -59,6 +64,7 @@ __all__ = [
     "ClockPolicy",
     "Contact",
     "CycleResult",
+    "Escalation",
     "EscalationLevel",
     "Evaluation",
     "Event",
