@@ -17,14 +17,14 @@ from sla.contracts._spec import Contract
 from sla.tiers import AccessMode, Channel, Clock, Metric, Target, Tier, human_duration
 from sla.tiers._direct import DirectLine
 
-__all__ = ["GAP_HORIZON_DAYS", "Report", "check", "validate"]
+__all__ = ["GAP_HORIZON_DAYS", "ValidationReport", "check", "validate"]
 
 #: How far from the start of the contract on-call gaps are searched.
 GAP_HORIZON_DAYS = 28
 
 
 @attrs.frozen(slots=True)
-class Report:
+class ValidationReport:
     """The problems :func:`validate` found: errors make a contract unusable, warnings do not."""
 
     problems: tuple[Problem, ...]
@@ -69,7 +69,7 @@ class _Collector:
         self.problems.append(Problem(field, reason, severity))
 
 
-def validate(source: Contract | Mapping[str, Any] | str | Path | bytes) -> Report:
+def validate(source: Contract | Mapping[str, Any] | str | Path | bytes) -> ValidationReport:
     """Every problem of a contract at once, with field paths, as errors and warnings.
 
     ``source`` is a loaded :class:`Contract` or anything :func:`load` reads. If it cannot
@@ -81,11 +81,11 @@ def validate(source: Contract | Mapping[str, Any] | str | Path | bytes) -> Repor
         try:
             source = load(source)
         except ContractError as error:
-            return Report(error.problems or (Problem(error.field or "", error.reason),))
+            return ValidationReport(error.problems or (Problem(error.field or "", error.reason),))
     return check(source)[0]
 
 
-def check(contract: Contract) -> tuple[Report, Resolved]:
+def check(contract: Contract) -> tuple[ValidationReport, Resolved]:
     """Validate ``contract``; returns the report and what was resolved on the way."""
     resolved = resolve(contract)
     out = _Collector(list(resolved.problems))
@@ -98,7 +98,7 @@ def check(contract: Contract) -> tuple[Report, Resolved]:
     _check_credits(contract, resolved, out)
     # A tier extending another contract tier inherits its entries' field paths, so a
     # problem written once in the parent would otherwise be listed once per child.
-    return Report(tuple(dict.fromkeys(out.problems))), resolved
+    return ValidationReport(tuple(dict.fromkeys(out.problems))), resolved
 
 
 def _check_contract(contract: Contract, out: _Collector) -> None:

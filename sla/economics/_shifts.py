@@ -33,7 +33,7 @@ from sla.economics._workload import interval_seconds
 
 __all__ = [
     "PaidHours",
-    "Shift",
+    "RosterShift",
     "ShiftRules",
     "paid_heads",
     "paid_hours_lower_bound",
@@ -84,7 +84,7 @@ def paid_heads(agents: npt.ArrayLike, shrinkage: object) -> Ints:
 
 
 @attrs.frozen
-class Shift:
+class RosterShift:
     """``count`` agents working ``[start, start + length)``."""
 
     start: datetime
@@ -110,7 +110,7 @@ class PaidHours:
     required: Ints
     heads: Ints
     method: str
-    shifts: tuple[Shift, ...] = ()
+    shifts: tuple[RosterShift, ...] = ()
     proven_optimal: bool = True
     shrinkage: Fraction = Fraction(0)
 
@@ -358,7 +358,7 @@ def schedule_shifts(
     if not need.any():
         return PaidHours(start, interval, need, need.copy(), "shifts", shrinkage=s)
     heads = np.zeros(need.size, dtype=np.int64)
-    roster: list[Shift] = []
+    roster: list[RosterShift] = []
     proven_all = True
     clock = time.perf_counter()
     for lo, hi in _segments(need, max(lengths), grid):
@@ -377,7 +377,7 @@ def schedule_shifts(
         heads[lo:hi] = part
         proven_all &= proven
         roster.extend(
-            Shift(
+            RosterShift(
                 start + interval * (lo + int(begin[j])), interval * int(length[j]), int(counts[j])
             )
             for j in np.flatnonzero(counts)

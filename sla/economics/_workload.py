@@ -25,7 +25,7 @@ import numpy.typing as npt
 from sla._errors import EconomicsError, Problem
 from sla.calendar import Calendar, to_epoch
 from sla.economics._check import positive_duration, raise_all, target_share
-from sla.economics._queue import Queue, agents_for_intervals
+from sla.economics._queue import Queue, agents_for_many
 
 __all__ = ["ChatTarget", "VoiceTarget", "Workload", "WrittenTarget"]
 
@@ -305,7 +305,7 @@ class VoiceTarget:
         """Agents on the phone per interval (0 where no call came)."""
         calls, aht = _staffable(workload)
         if self.patience is None:
-            return agents_for_intervals(
+            return agents_for_many(
                 calls, workload.interval, aht, service_level=self.service_level, within=self.within
             )
         out = np.zeros(calls.shape, dtype=np.int64)
@@ -343,7 +343,7 @@ class ChatTarget:
     def agents(self, workload: Workload) -> Ints:
         """Operators per interval (0 where no chat came)."""
         calls, aht = _staffable(workload)
-        slots = agents_for_intervals(
+        slots = agents_for_many(
             calls, workload.interval, aht, service_level=self.service_level, within=self.within
         )
         return -(-slots // self.concurrency)
@@ -398,7 +398,7 @@ class WrittenTarget:
             spread_h[where] = np.where(contacts[:m] > 0, np.maximum(handle[:m], 0.0), 0.0)
             workload = Workload(workload.start, workload.interval, spread_c, spread_h)
         calls, aht = _staffable(workload)
-        return agents_for_intervals(
+        return agents_for_many(
             calls,
             workload.interval,
             aht,

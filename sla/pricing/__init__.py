@@ -5,6 +5,7 @@ model has ``charge(quantity)`` and ``explain(quantity)``, every invoice line
 keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 """
 
+from sla._public import publish
 from sla.clocks._compliance import Attainment
 from sla.pricing._adjust import Coupon, TaxRate, Wallet
 from sla.pricing._batch import rate_table
@@ -84,3 +85,5 @@ __all__ = [
     "rate_table",
     "tiers_up_to",
 ]
+
+publish(globals())
