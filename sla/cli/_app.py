@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from sla._errors import SLAError
 
@@ -54,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     except SLAError as exc:
         if _state["debug"]:
             raise
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        # User text (file names, field values) is never read as Rich markup.
+        err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), highlight=False)
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)

@@ -8,6 +8,7 @@ keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 from sla.pricing._batch import rate_batch
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
+from sla.pricing._contract_check import is_priced, plan_problems
 from sla.pricing._contracts import attainments, contract_plan
 from sla.pricing._credits import (
     Attainment,
@@ -70,7 +71,9 @@ __all__ = [
     "catalogue_plan",
     "contract_plan",
     "invoice",
+    "is_priced",
     "load_plan",
+    "plan_problems",
     "prorate",
     "quote",
     "rate_batch",

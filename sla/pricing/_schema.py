@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from sla._documents import check_document, guard_recursion, parse_json
 from sla._errors import PricingError, Problem, SLAError
 from sla.money import Currency, Money
 from sla.pricing._common import to_decimal, to_money, to_share
@@ -363,11 +364,13 @@ _DecimalLoader.add_constructor(
 
 def _parse_text(text: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal)
+        return parse_json(text, error=PricingError, field="plan", parse_float=Decimal)
     except json.JSONDecodeError:
         pass
     try:
-        return yaml.load(text, Loader=_DecimalLoader)
+        return guard_recursion(
+            lambda: yaml.load(text, Loader=_DecimalLoader), error=PricingError, field="plan"
+        )
     except yaml.YAMLError as error:
         raise PricingError(f"neither JSON nor YAML: {error}", field="plan") from None
 
@@ -375,7 +378,10 @@ def _parse_text(text: str) -> Any:
 def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     """A validated :class:`Plan` from a dict, JSON or YAML text, or a :class:`PlanSpec`.
 
-    Raises one :class:`~sla.PricingError` listing every problem found.
+    Raises one :class:`~sla.PricingError` listing every problem found. Plans
+    nested deeper than :data:`~sla._documents.MAX_DEPTH` levels or whose YAML
+    aliases expand by more than :data:`~sla._documents.ALIAS_BUDGET` nodes are
+    refused, naming the place (see ``docs/limits.md``).
     """
     if isinstance(data, str):
         data = _parse_text(data)
@@ -384,6 +390,7 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     else:
         if not isinstance(data, Mapping):
             raise PricingError(f"expected a mapping, got {type(data).__name__}", field="plan")
+        check_document(data, error=PricingError)
         try:
             spec = PlanSpec.model_validate(dict(data))
         except ValidationError as error:

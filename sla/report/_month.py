@@ -54,7 +54,7 @@ class TierMonth:
     attainments: list[Any]
     economics: dict[str, Any]
     staffing_curve: list[dict[str, Any]]
-    invoice: Any
+    invoice: Any  # None when the contract does not price the tier
     daily: dict[str, list[tuple[float, float]]]
 
 
@@ -176,7 +176,7 @@ def run_month(
     from sla.clocks import attainment, clock_policies, compliance, evaluate_table
     from sla.clocks import service_level_targets as sl_targets
     from sla.contracts import load
-    from sla.pricing import Period, attainments, contract_plan, invoice
+    from sla.pricing import Period, attainments, contract_plan, invoice, is_priced
     from sla.simulate import TierTraffic, generate
 
     step = progress or (lambda _message: None)
@@ -238,17 +238,18 @@ def run_month(
         step(f"economics and invoice for tier {code}")
         rows = summary[summary["tier"] == code].to_dict("records")
         mine = [a for a in found if a.tier == code]
-        plan = contract_plan(contract, code)
+        # A tier the contract does not price keeps its SLA figures but gets no invoice.
+        plan = contract_plan(contract, code) if is_priced(contract, code) else None
         if contacts_table is not None:
             count = int((contacts_table["tier"] == code).sum())
             usage = _usage(code, contacts_table)
         else:
             count = int(cycles[cycles["tier"] == code]["contact_id"].nunique())
             usage = {"contacts.voice" if code == "A" else "contacts.written": count}
-        bill = invoice(plan, usage, attainments(mine), period)
+        bill = None if plan is None else invoice(plan, usage, attainments(mine), period)
         econ: dict[str, Any] = {}
         curve: list[dict[str, Any]] = []
-        if contacts_table is not None and count:
+        if contacts_table is not None and count and bill is not None:
             revenue = bill.total / count
             coverage = contract.calendars[contract.tiers[code].coverage]
             open_hours = (
