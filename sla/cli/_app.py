@@ -26,7 +26,8 @@ app = typer.Typer(
 
 # Piped output is not squeezed into 80 columns: tables stay readable in logs and files.
 console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True)
+# Messages are never wrapped: one message, one line, whatever the terminal width.
+err_console = Console(stderr=True, soft_wrap=True)
 
 _state: dict[str, bool] = {"debug": False}
 

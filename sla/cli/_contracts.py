@@ -108,15 +108,19 @@ def check(
                 f"{plain(result['file'])}: {mark} ({len(result['errors'])} errors, "
                 f"{len(result['warnings'])} warnings)",
                 highlight=False,
+                soft_wrap=True,
             )
             for p in result["errors"]:
                 console.print(
-                    f"  [red]error[/]   {plain(p['field'])}: {plain(p['reason'])}", highlight=False
+                    f"  [red]error[/]   {plain(p['field'])}: {plain(p['reason'])}",
+                    highlight=False,
+                    soft_wrap=True,
                 )
             for p in result["warnings"]:
                 console.print(
                     f"  [yellow]warning[/] {plain(p['field'])}: {plain(p['reason'])}",
                     highlight=False,
+                    soft_wrap=True,
                 )
     for result in results:
         if not result["usable"]:
@@ -124,6 +128,7 @@ def check(
             err_console.print(
                 Text.assemble(("error:", "bold red"), f" {result['file']}: {problem['reason']}"),
                 highlight=False,
+                soft_wrap=True,
             )
     if not all(r["usable"] for r in results):
         raise typer.Exit(2)
