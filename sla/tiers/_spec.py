@@ -107,6 +107,8 @@ Percent = Annotated[
 
 
 def _check_zone(tz: str) -> str:
+    if not isinstance(tz, str):  # PlainValidator: the raw value, maybe a number
+        raise ValueError(f"{tz!r} is not an IANA time zone name (a string)")
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
