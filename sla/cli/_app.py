@@ -44,6 +44,11 @@ def _register() -> None:
     from sla.cli import _calendar, _clocks, _contracts, _demo, _economics, _price  # noqa: F401
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters other than newlines written as escapes."""
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     _register()
@@ -56,8 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     except SLAError as exc:
         if _state["debug"]:
             raise
-        # User text (file names, field values) is never read as Rich markup.
-        err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), highlight=False)
+        # User text (file names, field values) is never read as Rich markup, and its
+        # control characters (a terminal escape in a file name) are shown, not sent.
+        err_console.print(
+            Text.assemble(("error:", "bold red"), " ", printable(str(exc))), highlight=False
+        )
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)

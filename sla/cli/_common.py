@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sla._errors import SLAError
-from sla.cli._app import console
+from sla.cli._app import console, printable
 
 
 class UsageProblem(SLAError):
@@ -142,8 +142,9 @@ def write_output(path: Path, text: str, *, field: str) -> Path:
 
 
 def plain(value: object) -> str:
-    """``value`` as text to embed in a Rich markup string, its brackets escaped."""
-    return escape(str(value))
+    """``value`` as text to embed in a Rich markup string: brackets and control
+    characters escaped."""
+    return escape(printable(str(value)))
 
 
 def print_mapping(values: Mapping[str, object], *, title: str | None = None) -> None:

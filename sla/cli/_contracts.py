@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from sla.cli._app import app, console, err_console
+from sla.cli._app import app, console, err_console, printable
 from sla.cli._common import UsageProblem, check_writable, emit_json, plain, write_output
 
 contract_app = typer.Typer(help="Validate, render and compare contracts.", no_args_is_help=True)
@@ -126,7 +126,9 @@ def check(
         if not result["usable"]:
             (problem,) = result["errors"]
             err_console.print(
-                Text.assemble(("error:", "bold red"), f" {result['file']}: {problem['reason']}"),
+                Text.assemble(
+                    ("error:", "bold red"), printable(f" {result['file']}: {problem['reason']}")
+                ),
                 highlight=False,
                 soft_wrap=True,
             )
