@@ -35,12 +35,13 @@ AsOf = Annotated[
 
 
 def _policies(path: Path) -> tuple[Any, str]:
-    from sla.cli._contracts import load_contract
+    from sla.cli._contracts import load_contract, naming
     from sla.clocks import clock_policies
 
     contract = load_contract(path)
-    policies = clock_policies(contract)
-    compiled = contract.compile()
+    with naming(path):
+        policies = clock_policies(contract)
+        compiled = contract.compile()
     first = next(iter(compiled.tiers.values()))
     return policies, compiled.calendars[first.coverage].tz
 
@@ -218,7 +219,7 @@ def report(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """A self-contained HTML report: compliance, breaches, staffing, margin, invoices."""
-    from sla.cli._contracts import load_contract
+    from sla.cli._contracts import load_contract, naming
     from sla.report._month import run_month
     from sla.report._render import month_report
 
@@ -234,8 +235,9 @@ def report(
         raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
     files: dict[str, Path] = {}
     for path in contract:
-        for code in load_contract(path).compile().tiers:
-            files[code] = path
+        with naming(path):
+            for code in load_contract(path).compile().tiers:
+                files[code] = path
     if table is not None and "tier" not in table.column_names and len(files) == 1:
         # As `clocks evaluate` and `compliance`: a single tier needs no tier column.
         table = _with_tier(table, files)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
+from sla._errors import SLAError
 from sla.cli._app import app, console, err_console, printable
 from sla.cli._common import UsageProblem, check_writable, emit_json, plain, write_output
 
@@ -36,21 +39,31 @@ def _usable(path: Path) -> None:
         )
 
 
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Errors about a contract's content name its file: with several contracts on the
+    command line, the user must know which one is wrong."""
+    try:
+        yield
+    except UsageProblem:
+        raise
+    except SLAError as exc:
+        where = str(path)
+        if where in str(exc):
+            raise
+        if len(exc.problems) <= 1:
+            field = f"{where}: {exc.field}" if exc.field else where
+            raise type(exc)(exc.reason, field=field) from None
+        raise type(exc)(f"{where}: {exc.reason}", problems=exc.problems) from None
+
+
 def load_contract(path: Path) -> Any:
     """Load a contract file; errors name the file (and the line for syntax errors)."""
-    from sla._errors import ContractError
     from sla.contracts import load
 
     _usable(path)
-    try:
+    with naming(path):
         return load(path)
-    except ContractError as exc:
-        if str(path) in str(exc):
-            raise
-        # With several contracts on the command line, say which one is wrong.
-        raise ContractError(
-            f"{path}: {exc.reason}", field=exc.field, problems=exc.problems
-        ) from None
 
 
 def _check_one(path: Path) -> dict[str, Any]:

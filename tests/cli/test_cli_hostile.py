@@ -172,6 +172,21 @@ def test_a_broken_contract_among_several_is_named(tmp_path: Path) -> None:
     assert "Traceback" not in result.err
 
 
+def test_an_invalid_contract_among_several_is_named_in_every_command(tmp_path: Path) -> None:
+    data = yaml.safe_load((EXAMPLES / "tier_b.yaml").read_text(encoding="utf-8"))
+    data["effective_until"] = "2000-01-01"  # loads, but does not validate
+    path = tmp_path / "ends-early.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    for argv in (
+        ["report", "-c", str(EXAMPLES / "tier_a.yaml"), "-c", str(path),
+         "-o", str(tmp_path / "r.html")],
+        ["clocks", "evaluate", "-c", str(path), "-e", str(tmp_path / "none.csv")],
+    ):  # fmt: skip
+        result = run(*argv)
+        assert result.code == 2
+        assert result.err.startswith(f"error: {path}: effective_until")
+
+
 def test_syntax_error_is_unreadable_exit_2_with_json(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("contract: [oops\n", encoding="utf-8")
