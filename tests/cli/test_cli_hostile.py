@@ -250,3 +250,20 @@ def test_report_events_without_tier_column(tmp_path: Path) -> None:
                  "--json")  # fmt: skip
     assert report.code == 0, report.err
     assert json.loads(report.out)["contacts"] == 1
+
+
+# item 6 and 13 through the command line: plan and calendar files share the limits
+
+
+def test_alias_bomb_and_deep_plan_files_are_refused_naming_the_file(tmp_path: Path) -> None:
+    bomb = "name: x\ncurrency: USD\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        bomb += f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]\n"
+    deep = '{"name": ' + "[" * 1000 + "]" * 1000 + "}"
+    for file_name, text in (("bomb.yaml", bomb), ("deep.json", deep)):
+        path = tmp_path / file_name
+        path.write_text(text, encoding="utf-8")
+        result = run("price", "quote", "--plan", str(path))
+        assert result.code == 2
+        assert result.err.startswith(f"error: {path}")
+        assert "Traceback" not in result.err
