@@ -24,6 +24,7 @@ from sla.tiers import parse_duration
 from tests.fuzz.harness import FUZZ, Refused, attempt
 from tests.fuzz.strategies import (
     aware_instants,
+    documents,
     durations,
     hostile_text,
     instants,
@@ -177,3 +178,22 @@ def test_year_edges_are_refused_or_answered_not_crashed() -> None:
 
 def test_errors_are_sla_errors() -> None:
     assert issubclass(Refused(SLAError("x")).error.__class__, SLAError)
+
+
+@FUZZ
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "tz": zones,
+            "hours": documents | st.just({"mon-fri": "09:00-17:00"}),
+            "holidays": documents,
+            "overrides": documents,
+        },
+    )
+)
+def test_calendar_from_any_dict(data: dict[str, Any]) -> None:
+    calendar = attempt(Calendar.from_dict, data)
+    if not isinstance(calendar, Refused):
+        start = datetime(2025, 6, 2, 9, tzinfo=UTC)
+        assert isinstance(attempt(calendar.add, start, timedelta(hours=8)), datetime | Refused)
