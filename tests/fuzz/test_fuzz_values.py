@@ -19,7 +19,7 @@ from sla import Currency, Money, SLAError
 from sla.calendar import Calendar
 from sla.clocks import Event, MetricTarget
 from sla.economics import Queue
-from sla.pricing import Flat, Package, Period, PerUnit
+from sla.pricing import BillingPeriod, Flat, Package, PerUnit
 from sla.tiers import parse_duration
 from tests.fuzz.harness import FUZZ, Refused, attempt
 from tests.fuzz.strategies import (
@@ -49,7 +49,7 @@ def moderate(value: object) -> bool:
 
 
 def small_if_int(value: object) -> bool:
-    """Huge integers overflow ``datetime`` in ``Period.month`` (item 12, owner: pricing)."""
+    """Huge integers overflow ``datetime`` in ``BillingPeriod.month`` (item 12, owner: pricing)."""
     return not isinstance(value, int) or abs(value) < 10**6
 
 
@@ -130,7 +130,7 @@ def test_parse_duration_any_value(value: Any) -> None:
        zones)  # fmt: skip
 def test_period_month_any_year_month_zone(year: Any, month: Any, zone: str) -> None:
     assume(not (isinstance(year, int) and year >= 9999))  # item 12: owned by pricing
-    attempt(Period.month, year, month, zone)
+    attempt(BillingPeriod.month, year, month, zone)
 
 
 @FUZZ
