@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AwareDatetime,
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from sla._errors import SLAError, TierError
+from sla.calendar import zone
 from sla.tiers._escalation import EscalationLevel, EscalationPolicy, Recipient
 from sla.tiers._oncall import (
     OnCallRotation,
@@ -110,9 +110,9 @@ def _check_zone(tz: str) -> str:
     if not isinstance(tz, str):  # PlainValidator: the raw value, maybe a number
         raise ValueError(f"{tz!r} is not an IANA time zone name (a string)")
     try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{tz!r} is not an IANA time zone") from None
+        zone(tz)
+    except SLAError as error:  # pydantic reports a ValueError at the field, with its path
+        raise ValueError(error.reason) from None
     return tz
 
 
