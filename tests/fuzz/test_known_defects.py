@@ -126,18 +126,21 @@ def test_event_at_epoch_milliseconds() -> None:
     attempt(lambda: _evaluate([Event.created(1748847600000)]))
 
 
-@xfail("clocks", "item 13: Event(t, 'assigned') without a value raises AssertionError")
+# Fixed on main (clocks), a regression test now:
+# item 13: Event(t, 'assigned') without a value raises AssertionError
 def test_assigned_event_without_value() -> None:
     t = datetime(2025, 6, 2, 9, tzinfo=UTC)
     attempt(lambda: _evaluate([Event.created(t), Event(t + timedelta(minutes=1), "assigned")]))
 
 
-@xfail("clocks", "item 13: MetricTarget(warn_fractions=['x']) raises ValueError")
+# Fixed on main (clocks), a regression test now:
+# item 13: MetricTarget(warn_fractions=['x']) raises ValueError
 def test_metric_target_with_text_warnings() -> None:
     attempt(MetricTarget, "first_response", 3600, warn_fractions=["x"])
 
 
-@xfail("clocks", "item 14: public='false' makes a public reply")
+# Fixed on main (clocks), a regression test now:
+# item 14: public='false' makes a public reply
 def test_public_false_as_text() -> None:
     event = attempt(Event, datetime(2025, 6, 2, tzinfo=UTC), "agent_reply", public="false")
     assert isinstance(event, Refused) or event.public is False
