@@ -57,5 +57,6 @@ def plan_problems(contract: Any) -> tuple[Problem, ...]:
 
 
 def _spec(contract: Any) -> Any:
-    inner = getattr(contract, "contract", None)
-    return contract if isinstance(inner, str) or inner is None else inner
+    from sla.contracts import CompiledContract
+
+    return contract.spec if isinstance(contract, CompiledContract) else contract
