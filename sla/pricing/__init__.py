@@ -12,6 +12,7 @@ from sla.pricing._batch import rate_table
 from sla.pricing._blocks import Blocks, BlockTier
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
+from sla.pricing._contract_check import is_priced, plan_problems
 from sla.pricing._contracts import contract_plan
 from sla.pricing._credits import (
     Band,
@@ -79,7 +80,9 @@ __all__ = [
     "catalogue_plan",
     "contract_plan",
     "invoice",
+    "is_priced",
     "load_plan",
+    "plan_problems",
     "prorate",
     "quote",
     "rate_table",

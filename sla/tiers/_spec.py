@@ -107,6 +107,8 @@ Percent = Annotated[
 
 
 def _check_zone(tz: str) -> str:
+    if not isinstance(tz, str):  # PlainValidator: the raw value, maybe a number
+        raise ValueError(f"{tz!r} is not an IANA time zone name (a string)")
     try:
         zone(tz)
     except SLAError as error:  # pydantic reports a ValueError at the field, with its path
