@@ -24,7 +24,9 @@ from sla.clocks import (
     percentile_of_counts,
 )
 from sla.scale._dask import compliance_dataset, cycles_to_pandas, evaluate_dataset
-from sla.scale._dataset import EventDataset, partition_of, write_dataset
+from sla.scale._dataset import EventDataset, partition_of, read_dataset, write_dataset
+from sla.scale._merge import merge_partials
+from sla.scale._read import check_instants
 from sla.scale._spark import (
     arrow_evaluator,
     arrow_partials,
@@ -42,6 +44,7 @@ __all__ = [
     "StaffingGrid",
     "arrow_evaluator",
     "arrow_partials",
+    "check_instants",
     "combine_partials",
     "compliance_dataset",
     "compliance_partials",
@@ -50,8 +53,10 @@ __all__ = [
     "cycles_to_pandas",
     "evaluate_dataset",
     "evaluate_spark",
+    "merge_partials",
     "partition_of",
     "percentile_of_counts",
+    "read_dataset",
     "spark_ddl",
     "staffing_by_interval",
     "staffing_grid",
