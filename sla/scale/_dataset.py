@@ -212,10 +212,10 @@ def _write_parts(location: Location, names: list[str], schema: Any, batches: Ite
     import pyarrow.parquet as pq
 
     partitions = len(names)
-    writers = [
-        pq.ParquetWriter(location.filesystem.open_output_stream(location.join(n)), schema)
-        for n in names
-    ]
+    # The streams are closed by hand: a ParquetWriter does not close a stream it was
+    # given, and an object store's stream left to the garbage collector uploads late.
+    sinks = [location.filesystem.open_output_stream(location.join(n)) for n in names]
+    writers = [pq.ParquetWriter(sink, schema) for sink in sinks]
     waiting: list[list[Any]] = [[] for _ in names]
     counts = [0] * partitions
 
@@ -246,8 +246,9 @@ def _write_parts(location: Location, names: list[str], schema: Any, batches: Ite
         for index in range(partitions):
             flush(index)
     finally:
-        for writer in writers:
+        for writer, sink in zip(writers, sinks, strict=True):
             writer.close()
+            sink.close()
 
 
 def _describe(location: Location, name: str, index: int) -> PartInfo:

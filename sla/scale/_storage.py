@@ -65,7 +65,17 @@ def resolve(path: str | os.PathLike[str], filesystem: Any = None) -> Location:
         found, inner = _fsspec(text)
     except OSError as error:
         raise DatasetError(f"cannot open {text}: {error}", field="path") from error
-    return Location(found, inner.rstrip("/") or "/", text)
+    return Location(found, inner.rstrip("/") or "/", _without_secrets(text))
+
+
+def _without_secrets(url: str) -> str:
+    """The URL without credentials and query options, as messages may show it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
 def _fsspec(url: str) -> tuple[Any, str]:

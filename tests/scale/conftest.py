@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -56,3 +57,23 @@ def as_of(traffic: Traffic) -> int:
     """A cut a day before the last event, so some cycles are still running."""
     at: Any = traffic.events["at"]
     return int(at.max()) - 24 * HOUR
+
+
+@pytest.fixture(scope="session")
+def client() -> Iterator[Any]:
+    """One local Dask cluster (two worker processes) shared by every Dask test."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        timeout=60,
+    )
+    client = distributed.Client(cluster, timeout=60)
+    try:
+        client.wait_for_workers(2, timeout=60)
+        yield client
+    finally:
+        client.close()
+        cluster.close()
