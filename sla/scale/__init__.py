@@ -25,6 +25,14 @@ from sla.clocks import (
 )
 from sla.scale._dask import compliance_dataset, cycles_to_pandas, evaluate_dataset
 from sla.scale._dataset import EventDataset, partition_of, read_dataset, write_dataset
+from sla.scale._export import (
+    read_cycles,
+    read_report,
+    report_from_arrow,
+    report_to_arrow,
+    write_cycles,
+    write_report,
+)
 from sla.scale._merge import merge_partials
 from sla.scale._read import check_instants
 from sla.scale._spark import (
@@ -56,9 +64,15 @@ __all__ = [
     "merge_partials",
     "partition_of",
     "percentile_of_counts",
+    "read_cycles",
     "read_dataset",
+    "read_report",
+    "report_from_arrow",
+    "report_to_arrow",
     "spark_ddl",
     "staffing_by_interval",
     "staffing_grid",
+    "write_cycles",
     "write_dataset",
+    "write_report",
 ]
