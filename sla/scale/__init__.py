@@ -35,6 +35,7 @@ from sla.scale._export import (
 )
 from sla.scale._merge import merge_partials
 from sla.scale._read import check_instants
+from sla.scale._repartition import repartition_dataset, seal_dataset
 from sla.scale._spark import (
     arrow_evaluator,
     arrow_partials,
@@ -67,8 +68,10 @@ __all__ = [
     "read_cycles",
     "read_dataset",
     "read_report",
+    "repartition_dataset",
     "report_from_arrow",
     "report_to_arrow",
+    "seal_dataset",
     "spark_ddl",
     "staffing_by_interval",
     "staffing_grid",

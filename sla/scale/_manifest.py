@@ -38,6 +38,8 @@ MARKER: Final = "_sla_dataset.json"
 FORMAT: Final = "sla-events"
 VERSION: Final = 2
 HASH_RULE: Final = "pandas.util.hash_array(contact_id) % partitions"
+#: The rule recorded by seal_dataset: another tool's, checked only for whole contacts.
+SEALED_RULE: Final = "by another tool; checked: every contact in one file"
 
 
 @attrs.frozen
@@ -61,13 +63,14 @@ class Manifest:
     partitions: int
     schema: tuple[tuple[str, str], ...]
     parts: tuple[PartInfo, ...]
+    hash_rule: str = HASH_RULE  # how contacts were assigned to parts
 
     def as_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
             "partitioned_by": "contact_id",
-            "hash": HASH_RULE,
+            "hash": self.hash_rule,
             "partitions": self.partitions,
             "schema": [list(pair) for pair in self.schema],
             "parts": [attrs.asdict(part) for part in self.parts],
@@ -117,7 +120,7 @@ def read_manifest(location: Location) -> Manifest | None:
         raise DatasetError(f"{where} was edited: its checksum does not match", field=MARKER)
     parts = tuple(PartInfo(**part) for part in body["parts"])
     schema = tuple((str(name), str(kind)) for name, kind in body["schema"])
-    return Manifest(int(body["partitions"]), schema, parts)
+    return Manifest(int(body["partitions"]), schema, parts, str(body.get("hash", HASH_RULE)))
 
 
 def list_parquet(location: Location) -> dict[str, int]:
