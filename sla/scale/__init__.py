@@ -33,6 +33,12 @@ from sla.scale._export import (
     write_cycles,
     write_report,
 )
+from sla.scale._incremental import (
+    Checkpoint,
+    IncrementalRun,
+    evaluate_incremental,
+    read_checkpoint,
+)
 from sla.scale._merge import merge_partials
 from sla.scale._read import check_instants
 from sla.scale._repartition import repartition_dataset, seal_dataset
@@ -49,7 +55,9 @@ from sla.scale._staffing import StaffingGrid, staffing_by_interval, staffing_gri
 __all__ = [
     "GROUPS",
     "PARTIAL_COLUMNS",
+    "Checkpoint",
     "EventDataset",
+    "IncrementalRun",
     "StaffingGrid",
     "arrow_evaluator",
     "arrow_partials",
@@ -61,10 +69,12 @@ __all__ = [
     "cycle_schema",
     "cycles_to_pandas",
     "evaluate_dataset",
+    "evaluate_incremental",
     "evaluate_spark",
     "merge_partials",
     "partition_of",
     "percentile_of_counts",
+    "read_checkpoint",
     "read_cycles",
     "read_dataset",
     "read_report",
