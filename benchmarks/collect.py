@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ORDER = ("money", "calendar", "contracts", "clocks", "economics", "pricing", "scale")
+ORDER = ("money", "calendar", "contracts", "clocks", "economics", "simulation", "pricing", "scale")
 ROOT = Path(__file__).resolve().parent
 HEADER = """# Benchmarks
 

@@ -5,6 +5,11 @@ Queueing: :class:`Queue` (Erlang C, or Erlang A ``with_patience``),
 :func:`agents_for_intervals` (vectorized), written channels
 (:class:`ChatQueue`, :class:`WrittenQueue`) and :class:`PersonalManager`.
 
+Simulation: :meth:`Queue.simulate` (any :class:`Distribution` of handle times
+and patience, figures as :class:`Estimate` with confidence intervals),
+``agents_for(..., check="simulate")``, and the front-desk flow of a tier:
+:func:`simulate_tier` and :func:`tier_staffing` with :class:`Callbacks`.
+
 Money: :class:`TierEconomics` with :class:`Costs`, a price model
 (:class:`PerContact`, :class:`PerMinute`, :class:`PerAgentHour`,
 :class:`PerTierMonth`, :class:`PerResolvedContact`) and an optional
@@ -13,6 +18,7 @@ Every figure explains itself (``.explain()``).
 """
 
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
+from sla.economics._distributions import Distribution
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
 from sla.economics._prices import (
@@ -25,14 +31,20 @@ from sla.economics._prices import (
 )
 from sla.economics._queue import Queue, agents_for_intervals, scheduled_agents, traffic
 from sla.economics._scenarios import sensitivity, what_if
+from sla.economics._simulate import Estimate, Simulation
 from sla.economics._table import Table
+from sla.economics._tier import Callbacks, TierSimulation, simulate_tier
+from sla.economics._tier_staffing import TierStaffing, tier_staffing
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
 
 __all__ = [
+    "Callbacks",
     "ChatQueue",
     "Costs",
     "Count",
     "Deflection",
+    "Distribution",
+    "Estimate",
     "Explanation",
     "Figure",
     "Outcome",
@@ -44,14 +56,19 @@ __all__ = [
     "PersonalManager",
     "Price",
     "Queue",
+    "Simulation",
     "Table",
     "TierEconomics",
+    "TierSimulation",
+    "TierStaffing",
     "WrittenQueue",
     "agents_for_intervals",
     "erlang_b",
     "erlang_c",
     "scheduled_agents",
     "sensitivity",
+    "simulate_tier",
+    "tier_staffing",
     "traffic",
     "what_if",
 ]

@@ -15,8 +15,11 @@ import numpy.typing as npt
 from sla._errors import EconomicsError, Problem
 from sla.economics import _erlang as ec
 from sla.economics._check import fraction, number, positive_duration, raise_all, target_share
+from sla.economics._confirm import Targets, confirm_staffing
+from sla.economics._distributions import Distribution
 from sla.economics._erlang_a import ErlangA, erlang_a, required_agents_a
 from sla.economics._explain import Count, Explanation, Figure, explanation
+from sla.economics._simulate import Simulation, simulate_queue
 from sla.economics._table import Table
 from sla.money import Money
 
@@ -245,24 +248,54 @@ class Queue:
         )
 
     def asa(self, agents: int) -> Figure:
-        """Average speed of answer in seconds (``inf`` at or above 100 % load).
+        """Average speed of answer of *answered* calls in seconds, as reports measure it.
 
-        Erlang C: ``C AHT / (n - a)``. Erlang A: the mean wait of all offered
-        callers, ``P(abandon) * patience`` (Little's law), always finite.
+        Erlang C: ``C AHT / (n - a)`` (``inf`` at or above 100 % load).
+        Erlang A: the mean wait of callers who were answered (abandoners left
+        out), from the served-wait density; finite with at least one agent
+        (``inf`` with none: nobody is answered). The mean wait of *all*
+        arrivals, abandoners included, is :meth:`mean_wait`.
         """
         n = ec.check_agents(agents)
         if self._r is not None:
             q = self._a(n)
-            value = q.mean_wait_over_aht * self._aht_s
-            formula = "P(abandon) * patience"
-            steps = [f"P(abandon) = {q.abandon_probability:.6g}"]
+            value = q.answered_wait_over_aht * self._aht_s
+            formula = "integral of s * served-wait density / P(served)"
+            steps = [
+                f"P(abandon) = {q.abandon_probability:.6g}",
+                f"mean wait of all arrivals (s) = {q.mean_wait_over_aht * self._aht_s:.6g}",
+            ]
         else:
             _b, c = self._b_c(n)
             a = float(self.traffic)
             value = c * self._aht_s / (n - a) if n > a else (0.0 if a == 0 else math.inf)
             formula = "C AHT / (n - a) if n > a else inf"
             steps = [f"Erlang C = {c:.6g}"]
-        return Figure(value, explanation("ASA (s)", value, formula, self._inputs(n), steps))
+        return Figure(
+            value, explanation("ASA of answered calls (s)", value, formula, self._inputs(n), steps)
+        )
+
+    def mean_wait(self, agents: int) -> Figure:
+        """Mean wait of *all* arrivals in seconds, abandoners included (their time to hang up).
+
+        Erlang A: ``P(abandon) * patience`` (Little's law); this is what some
+        tools print as "ASA". Erlang C: equal to :meth:`asa`, as nobody abandons.
+        """
+        n = ec.check_agents(agents)
+        if self._r is None:
+            return self.asa(n)
+        q = self._a(n)
+        value = q.mean_wait_over_aht * self._aht_s
+        return Figure(
+            value,
+            explanation(
+                "mean wait of all arrivals (s)",
+                value,
+                "P(abandon) * patience",
+                self._inputs(n),
+                [f"P(abandon) = {q.abandon_probability:.6g}"],
+            ),
+        )
 
     def occupancy(self, agents: int) -> Figure:
         """Share of agent time spent handling contacts (capped at 1.0)."""
@@ -290,6 +323,33 @@ class Queue:
             ),
         )
 
+    def simulate(
+        self,
+        agents: int,
+        within: timedelta,
+        *,
+        service: Distribution | timedelta | None = None,
+        patience: Distribution | timedelta | None = None,
+        customers: int = 200_000,
+        seed: int = 0,
+    ) -> Simulation:
+        """Simulate ``customers`` calls event by event; figures with 95 % confidence intervals.
+
+        ``service`` (handle times) defaults to exponential with the AHT;
+        ``patience`` to the queue's (exponential), or none. A
+        :class:`Distribution` without a mean takes the queue's mean. Seeded:
+        the same arguments give the same figures. See :mod:`sla.economics._simulate`.
+        """
+        return simulate_queue(
+            self,
+            agents,
+            within,
+            service=service,
+            patience=patience,
+            customers=customers,
+            seed=seed,
+        )
+
     # -- staffing ------------------------------------------------------------
 
     def agents_for(
@@ -301,10 +361,21 @@ class Queue:
         max_abandon: float | None = None,
         max_occupancy: float | None = None,
         among: Among = "offered",
+        check: Literal["formula", "simulate"] = "formula",
+        service: Distribution | timedelta | None = None,
+        patience: Distribution | timedelta | None = None,
+        customers: int = 400_000,
+        seed: int = 0,
     ) -> Count:
         """The smallest number of agents on the phone meeting *all* given targets.
 
         ``service_level`` needs ``within``; ``max_abandon`` needs a patience.
+        ``max_asa`` bounds the ASA of *answered* calls, as reports measure it.
+
+        ``check="simulate"`` takes the formula's answer, then the smallest
+        staffing whose simulated figures (:meth:`simulate` with ``service``,
+        ``patience``, ``customers`` and ``seed``) meet every target; its
+        ``explain()`` lists each candidate with its 95 % confidence interval.
         """
         problems: list[Problem] = []
         aht_s = self.aht.total_seconds()
@@ -332,6 +403,10 @@ class Queue:
             problems.append(Problem("max_abandon", "needs a queue with patience (with_patience)"))
         if sl is None and asa is None and abandon is None and occ is None:
             problems.append(Problem("targets", "give at least one target"))
+        if check not in ("formula", "simulate"):
+            problems.append(Problem("check", f"must be 'formula' or 'simulate', got {check!r}"))
+        elif check == "formula" and (service is not None or patience is not None):
+            problems.append(Problem("check", "service= and patience= shapes need check='simulate'"))
         if problems:
             raise_all(problems, "staffing targets")
         a = self._traffic
@@ -353,7 +428,7 @@ class Queue:
                 service_level=sl,
                 among=among,
                 max_abandon=abandon,
-                max_mean_wait_over_aht=None if asa is None else asa / aht_s,
+                max_answered_wait_over_aht=None if asa is None else asa / aht_s,
                 max_occupancy=occ,
             )
             formula = "smallest n >= 0 meeting every target under Erlang A (search from 0)"
@@ -364,6 +439,18 @@ class Queue:
             inputs.update({"max ASA (s)": asa, "max abandon": abandon, "max occupancy": occ})
             return explanation("agents required", n, formula, inputs, steps)
 
+        if check == "simulate":
+            targets = Targets(sl, None if t is None else t * aht_s, among, asa, abandon, occ)
+            return confirm_staffing(
+                self,
+                n,
+                why(),
+                targets,
+                service=service,
+                patience=patience,
+                customers=customers,
+                seed=seed,
+            )
         return Count(n, why)
 
     def staffing_curve(
