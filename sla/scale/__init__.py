@@ -1,12 +1,21 @@
 """At scale: partitioned event datasets, Dask and Spark runs, staffing for a whole year.
 
 :func:`write_dataset` cuts events into Parquet part files by a stable hash
-of ``contact_id``, so that each part holds whole contacts. :func:`evaluate_dataset`
-and :func:`compliance_dataset` evaluate such a dataset with Dask (the
-``distributed`` extra) and give exactly the single-process result;
+of ``contact_id``, so that each part holds whole contacts, and writes a
+manifest (rows, contacts, size and SHA-256 of every part, the schema) that
+every read checks: a missing, extra, truncated or replaced part, or an
+instant that is null, naive or not epoch seconds, is a :class:`~sla.DatasetError`
+naming the file (and row and contact). Paths may be any fsspec URL.
+:func:`evaluate_dataset` and :func:`compliance_dataset` evaluate such a
+dataset with Dask (the ``distributed`` extra) and give exactly the
+single-process result, the partials merged in a tree on the workers;
 :func:`evaluate_spark` and :func:`compliance_spark` do the same on Spark with
-``mapInArrow``. :func:`staffing_by_interval` computes Erlang C agents for
-every queue and every 15-minute interval of a year in one vectorized pass.
+``mapInArrow``. :func:`repartition_dataset` cuts any dataset by contact on
+Dask, :func:`seal_dataset` gives one written elsewhere a manifest, and
+:func:`evaluate_incremental` runs nightly on new events and a checkpoint.
+:func:`write_report` / :func:`read_report` keep exact fractions in Parquet
+and CSV. :func:`staffing_by_interval` computes Erlang C agents for every
+queue and every 15-minute interval of a year in one vectorized pass.
 
 The exact compliance partials (:func:`compliance_partials`,
 :func:`combine_partials`, :func:`percentile_of_counts`, :data:`GROUPS`,
