@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -13,6 +14,10 @@ from sla.clocks import ClockPolicy, MetricTarget
 from sla.simulate import Traffic, generate
 
 HOUR = 3600
+
+# The S3 tests talk to a local endpoint only: the AWS SDK must never look for an
+# instance-metadata service. Set before any Dask worker starts, so workers inherit it.
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 
 def office_policy(policy_id: str = "office", first_response_hours: int = 4) -> ClockPolicy:
