@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from sla._errors import DatasetError
+from sla._errors import ClockError, DatasetError
 from sla.clocks import (
     COMPLIANCE_GROUPS,
     ServiceLevelTarget,
@@ -69,7 +69,14 @@ def _cycles_of(part: Part, policy: Any, as_of: int) -> tuple[Any, dict[str, int]
         at = pc.divide(at.cast("int64"), _per_second(at.type))
     later = int(pc.sum(pc.greater(at, as_of)).as_py() or 0)
     stats = {"files": 1, "events": events.num_rows, "events_after_as_of": later}
-    return evaluate_arrow(events, policy, as_of=as_of), stats
+    try:
+        return evaluate_arrow(events, policy, as_of=as_of), stats
+    except DatasetError:
+        raise
+    except ClockError as error:  # name the file: "kind: unknown values" over 200 files helps no one
+        raise DatasetError(
+            f"{part.shown}: {error}", field=error.field, problems=error.problems
+        ) from error
 
 
 def pa_is_integer(kind: Any) -> bool:

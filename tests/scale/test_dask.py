@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -155,3 +156,12 @@ def test_a_foreign_dataset_is_checked_on_the_cluster(
     )
     with pytest.raises(DatasetError, match=r"part-00001\.parquet, row 0, contact .*milliseconds"):
         evaluate_dataset(millis, policy, as_of=as_of, client=client)
+
+
+def test_an_evaluation_error_names_the_file(policy: ClockPolicy, tmp_path: Path) -> None:
+    """The evaluator's own errors (here an unknown event kind) come back naming the part."""
+    bad = pa.table({"contact_id": ["a", "b"], "at": [10, 20], "kind": ["created", "teleported"]})
+    write_dataset(bad, tmp_path / "bad", partitions=2)
+    with pytest.raises(DatasetError, match=r"bad/part-0000\d\.parquet: .*teleported") as caught:
+        evaluate_dataset(tmp_path / "bad", policy, as_of=100)
+    assert caught.value.field == "kind"
