@@ -65,6 +65,16 @@ _ISO_4217_OVERRIDES: Final[dict[str, int]] = {
 }
 
 
+# ISO 4217 List One gives these codes no minor unit ("N.A."): bond-market units,
+# special drawing rights, precious metals, testing and "no currency". Same source as above.
+NO_MINOR_UNIT: Final = frozenset(
+    {
+        "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR",
+        "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
+    }
+)  # fmt: skip
+
+
 def normalize_rounding(rounding: str, *, field: str = "rounding") -> str:
     """Turn ``"half_up"``, ``"ROUND_HALF_UP"`` or ``decimal.ROUND_HALF_UP`` into a mode."""
     if not isinstance(rounding, str):
@@ -87,24 +97,36 @@ class Currency:
     (0, 3)
     """
 
-    __slots__ = ("_quantum", "code", "minor_units", "name")
+    __slots__ = ("_quantum", "code", "has_minor_unit", "minor_units", "name")
 
     code: str
     minor_units: int
     name: str
+    has_minor_unit: bool
     _quantum: Decimal
 
-    def __new__(cls, code: str | Currency) -> Currency:
+    def __new__(cls, code: str | Currency, *, allow_no_minor_unit: bool = False) -> Currency:
+        """The currency ``code``.
+
+        ISO 4217 gives funds and metals (XAU, XAG, XPT, XPD, XDR, XXX, XTS...) no
+        minor unit: they are refused unless ``allow_no_minor_unit=True``, and
+        then never rounded (``Money.rounded()`` keeps every digit).
+        """
         if isinstance(code, Currency):
             return code
+        if isinstance(code, str) and code.strip() in NO_MINOR_UNIT:
+            return _no_minor_unit(code.strip(), allow_no_minor_unit)
         return _currency(code)
 
     @classmethod
-    def _build(cls, code: str, minor_units: int, name: str) -> Currency:
+    def _build(
+        cls, code: str, minor_units: int, name: str, has_minor_unit: bool = True
+    ) -> Currency:
         self = object.__new__(cls)
         object.__setattr__(self, "code", code)
         object.__setattr__(self, "minor_units", minor_units)
         object.__setattr__(self, "name", name)
+        object.__setattr__(self, "has_minor_unit", has_minor_unit)
         object.__setattr__(self, "_quantum", Decimal(1).scaleb(-minor_units))
         return self
 
@@ -115,6 +137,8 @@ class Currency:
         raise AttributeError(f"Currency is immutable; cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[object, ...]:
+        if not self.has_minor_unit:
+            return (_no_minor_unit, (self.code, True))
         return (Currency, (self.code,))
 
     def __copy__(self) -> Currency:
@@ -156,6 +180,25 @@ def _known_codes() -> frozenset[str]:
 
 
 _REGISTRY: dict[str, Currency] = {}
+# Kept apart so that the plain lookup (and Money's fast path) never finds them.
+_NO_MINOR_REGISTRY: dict[str, Currency] = {}
+
+
+def _no_minor_unit(code: str, allowed: bool) -> Currency:
+    if not allowed:
+        raise CurrencyError(
+            f"{code} has no minor unit in ISO 4217 (N.A.: a fund, metal or test code); pass "
+            f"Currency({code!r}, allow_no_minor_unit=True) to use it, unrounded",
+            field="currency",
+        )
+    found = _NO_MINOR_REGISTRY.get(code)
+    if found is None:
+        from babel.numbers import get_currency_name
+
+        name = str(get_currency_name(code, locale="en"))
+        # minor_units 0 only sizes the quantum; has_minor_unit=False means never round.
+        found = _NO_MINOR_REGISTRY[code] = Currency._build(code, 0, name, has_minor_unit=False)
+    return found
 
 
 def _currency(code: str) -> Currency:

@@ -49,13 +49,37 @@ AmountLike: TypeAlias = Decimal | int | str
 #: Multipliers and divisors accepted by ``*`` and ``/``: never ``float``.
 Number: TypeAlias = Decimal | int | Fraction
 
+#: Sums, differences, products and rounding are exact: the precision is libmpdec's
+#: maximum, so no digit is ever cut (an amount beyond the exponent range is a MoneyError).
 _CTX: Final = decimal.Context(
+    prec=decimal.MAX_PREC,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+#: Division alone may not terminate (1/3): it keeps 50 significant digits.
+_DIV: Final = decimal.Context(
     prec=50,
     rounding=decimal.ROUND_HALF_EVEN,
     Emin=-999_999,
     Emax=999_999,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
+#: The widest span, in digits, between the largest and the smallest allocation weight.
+_WEIGHT_SPAN: Final = 1000
+#: The most integer digits :meth:`Money.format` renders with locale grouping.
+_FORMAT_DIGITS: Final = 1000
+
+
+def _overflow(error: ArithmeticError, what: str) -> MoneyError:
+    return MoneyError(
+        f"{what} is outside the range Money can hold (exponents -999999 to 999999): "
+        f"{type(error).__name__}",
+        field="amount",
+    )
+
+
 # Bound by assignment, not import: CPython compiles ``imported_name.get(...)`` as an attribute
 # load plus call rather than a method call, which costs Money() about 5 %.
 _REGISTRY: Final = _CURRENCY_REGISTRY
@@ -81,7 +105,10 @@ def _to_decimal(value: object, *, field: str = "amount") -> Decimal:
             field=field,
         )
     elif isinstance(value, Fraction):
-        result = _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
+        try:
+            result = _DIV.divide(Decimal(value.numerator), Decimal(value.denominator))
+        except ArithmeticError as error:
+            raise _overflow(error, f"{value!r}") from None
     else:
         raise MoneyError(
             f"expected a Decimal, int or str, got {type(value).__name__} {value!r}", field=field
@@ -172,7 +199,9 @@ class Money:
                 field="money",
             )
         first, second = parts
-        if len(first) == 3 and first.isalpha():
+        # "USD 12.30": swap only when the second part cannot itself be a code, so that
+        # "NaN USD" is blamed on its amount, not on 'USD'.
+        if _code_like(first) and not _code_like(second):
             first, second = second, first
         return cls(first, second)
 
@@ -195,7 +224,7 @@ class Money:
         raise AttributeError(f"Money is immutable; cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (Money, (self._amount, self._currency.code))
+        return (Money, (self._amount, self._currency))
 
     def __repr__(self) -> str:
         return f"Money('{self._amount:f}', {self._currency.code!r})"
@@ -243,10 +272,14 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if other.__class__ is Money and other._currency is self._currency:
             result = _new(Money)
-            _set_amount(result, _add(self._amount, other._amount))
+            try:
+                _set_amount(result, _add(self._amount, other._amount))
+            except ArithmeticError as error:
+                raise _overflow(error, "the sum") from None
             _set_currency(result, self._currency)
             return result
-        return Money._of(_CTX.add(self._amount, self._check(other, "add")._amount), self._currency)
+        other = self._check(other, "add")
+        return self + other
 
     def __radd__(self, other: object) -> Money:
         # `sum()` starts from the int 0; accept exactly that and nothing else.
@@ -255,11 +288,11 @@ class Money:
         return self._check(other, "add").__add__(self)
 
     def __sub__(self, other: Money) -> Money:
-        if isinstance(other, Money) and other._currency is self._currency:
+        other = self._check(other, "subtract")
+        try:
             return Money._of(_CTX.subtract(self._amount, other._amount), self._currency)
-        return Money._of(
-            _CTX.subtract(self._amount, self._check(other, "subtract")._amount), self._currency
-        )
+        except ArithmeticError as error:
+            raise _overflow(error, "the difference") from None
 
     def __neg__(self) -> Money:
         return Money._of(_CTX.minus(self._amount), self._currency)
@@ -278,7 +311,10 @@ class Money:
         else:
             value = _to_decimal(factor, field="factor")
         result = _new(Money)
-        _set_amount(result, _CTX.multiply(self._amount, value))
+        try:
+            _set_amount(result, _CTX.multiply(self._amount, value))
+        except ArithmeticError as error:
+            raise _overflow(error, "the product") from None
         _set_currency(result, self._currency)
         return result
 
@@ -288,14 +324,20 @@ class Money:
         value = _to_decimal(divisor, field="divisor")
         if not value:
             raise MoneyError("cannot divide money by zero", field="divisor")
-        return Money._of(_CTX.divide(self._amount, value), self._currency)
+        try:
+            return Money._of(_DIV.divide(self._amount, value), self._currency)
+        except ArithmeticError as error:
+            raise _overflow(error, "the quotient") from None
 
     def ratio(self, other: Money) -> Decimal:
         """``self / other`` as a Decimal, for two amounts in one currency."""
         other = self._check(other, "divide")
         if not other._amount:
             raise MoneyError("cannot divide by a zero amount", field="other")
-        return _CTX.divide(self._amount, other._amount)
+        try:
+            return _DIV.divide(self._amount, other._amount)
+        except ArithmeticError as error:
+            raise _overflow(error, "the ratio") from None
 
     # -- rounding and splitting -------------------------------------------------
 
@@ -308,16 +350,15 @@ class Money:
         (Money('2.66', 'USD'), Money('2.67', 'USD'))
         """
         mode = rounding if rounding == decimal.ROUND_HALF_EVEN else normalize_rounding(rounding)
+        if not self._currency.has_minor_unit:
+            return self  # ISO 4217 "N.A.": no minor unit to round to
         quantum = self._currency._quantum
         try:
             value = self._amount.quantize(quantum, rounding=mode, context=_CTX)
-        except decimal.InvalidOperation:
-            # quantize needs every digit down to the minor unit within 50 digits.
-            raise MoneyError(
-                f"{self._amount:E} is too large to round to {quantum} "
-                f"(more than {_CTX.prec} significant digits)",
-                field="amount",
-            ) from None
+        except ArithmeticError as error:
+            raise _overflow(error, f"{self._amount:E}") from None
+        if not value:
+            value = value.copy_abs()  # -0.001 rounds to 0.00, never to "-0.00"
         return Money._of(value, self._currency)
 
     def is_rounded(self) -> bool:
@@ -326,7 +367,16 @@ class Money:
 
     def to_minor(self, rounding: str = decimal.ROUND_HALF_EVEN) -> int:
         """The rounded amount in integer minor units (cents): ``Money("12.30", "USD") -> 1230``."""
-        return int(self.rounded(rounding)._amount.scaleb(self._currency.minor_units, context=_CTX))
+        if not self._currency.has_minor_unit:
+            raise MoneyError(
+                f"{self._currency.code} has no minor unit (ISO 4217 N.A.)", field="currency"
+            )
+        try:
+            return int(
+                self.rounded(rounding)._amount.scaleb(self._currency.minor_units, context=_CTX)
+            )
+        except ArithmeticError as error:
+            raise _overflow(error, f"{self._amount:E} in minor units") from None
 
     def allocate(
         self, weights: Sequence[Number | str], rounding: str = decimal.ROUND_HALF_EVEN
@@ -353,8 +403,20 @@ class Money:
             values.append(value)
         if not values:
             raise MoneyError("need at least one weight", field="weights")
+        positive = [v for v in values if v]
+        if positive:
+            span = max(v.adjusted() for v in positive) - min(
+                int(v.as_tuple().exponent) for v in positive
+            )
+            if span > _WEIGHT_SPAN:
+                raise MoneyError(
+                    f"weights span {span} digits (more than {_WEIGHT_SPAN}); the smallest "
+                    "could never receive a minor unit: scale or drop them",
+                    field="weights",
+                )
+        values = [v if v else Decimal(0) for v in values]
         # Scale the weights to integers on a common exponent: all math below is exact ints.
-        exponent = min(int(v.as_tuple().exponent) for v in values)
+        exponent = min(int(v.as_tuple().exponent) for v in values if v) if positive else 0
         ints = [int(v.scaleb(-exponent, context=_CTX)) for v in values]
         total_weight = sum(ints)
         if total_weight == 0:
@@ -409,8 +471,21 @@ class Money:
         else:
             value = self.rounded(rounding)._amount
             digits = minor
+        if value and value.adjusted() > _FORMAT_DIGITS:
+            raise MoneyError(
+                f"{self._amount:E} has more than {_FORMAT_DIGITS} digits to format for people "
+                "(locale grouping would take minutes); use str() or to_dict()",
+                field="amount",
+            )
         loc, pattern = _currency_pattern(locale, digits)
-        return str(pattern.apply(value, loc, currency=self._currency.code, currency_digits=False))
+        try:
+            with decimal.localcontext(_CTX):
+                text = pattern.apply(
+                    value, loc, currency=self._currency.code, currency_digits=False
+                )
+        except ArithmeticError as error:
+            raise _overflow(error, f"{self._amount:E}") from None
+        return str(text)
 
     def to_dict(self) -> dict[str, str]:
         """``{"amount": "12.30", "currency": "USD"}``: the amount as a string, never a float."""
@@ -486,6 +561,10 @@ class Money:
                 },
             ],
         }
+
+
+def _code_like(text: str) -> bool:
+    return len(text) == 3 and text.isascii() and text.isalpha() and text.isupper()
 
 
 _new = object.__new__

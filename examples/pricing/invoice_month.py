@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pendulum
 
-from sla.pricing import Attainment, Period, catalogue_plan, invoice
+from sla.pricing import Attainment, BillingPeriod, catalogue_plan, invoice
 
 
 def main() -> None:
@@ -16,7 +16,7 @@ def main() -> None:
         plan,
         {"contacts.voice": 420, "premium_hours": "6.5"},
         [Attainment("speed_of_answer", "0.742", target="0.80", tier="A")],
-        Period.month(2024, 2, "Europe/Berlin"),
+        BillingPeriod.month(2024, 2, "Europe/Berlin"),
         start=pendulum.datetime(2024, 2, 10, tz="Europe/Berlin"),
     )
     print(bill.to_text())

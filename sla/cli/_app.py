@@ -39,7 +39,7 @@ def _root(
 
 def _register() -> None:
     # Commands live in their own modules; importing them registers them on `app`.
-    from sla.cli import _calendar, _clocks, _contracts, _demo, _economics, _price  # noqa: F401
+    from sla.cli import _calendar, _clocks, _contracts, _demo, _economics, _month, _price  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,17 +21,40 @@ def _pct(value: Any) -> str:
     return f"{float(value):.1%}"
 
 
-def _breakeven(seconds: Any) -> str:
-    """``None``: no handle time covers the cost; ``inf``: every handle time does."""
-    import math
+def _money(value: Any) -> str:
+    return "–" if value is None else value.rounded().format()
 
-    if seconds is None:
-        return "never"
-    return "any" if math.isinf(seconds) else f"{seconds:.0f} s"
+
+def _pnl_table(result: Any) -> Table:
+    """The month's profit and loss per tier: the answer to "does each tier pay?"."""
+    table = Table(
+        "tier", "paid hours", "cost", "invoice", "result", "requests", "cost/request",
+        "revenue/request", "margin/request",
+        title=f"The month's profit and loss per tier, {result.period}",
+    )  # fmt: skip
+    for code, tier in result.tiers.items():
+        month = tier.month
+        if month is None:
+            continue
+        colour = "green" if month.result.amount >= 0 else "red"
+        table.add_row(
+            code, f"{month.paid_hours:,}", _money(month.cost), _money(month.revenue),
+            f"[{colour}]{_money(month.result)}[/]", f"{month.requests:,}",
+            _money(month.cost_per_request), _money(month.revenue_per_request),
+            _money(month.margin_per_request),
+        )  # fmt: skip
+    return table
 
 
 def _print(result: Any, report_path: Path) -> None:
     console.rule(f"[bold]sla demo: one month of service, {result.period}")
+    console.print(_pnl_table(result))
+    console.print(
+        "Paid hours: a roster of shifts covering every half hour's Erlang staffing plus "
+        "shrinkage; cost = paid hours × hour rate + fixed costs; invoice before tax, credits "
+        "included; per request = one billable request (legs of a request counted once).",
+        highlight=False,
+    )
     console.print(
         f"{result.contacts:,} contacts and {result.events:,} events generated for three "
         f"example contracts (zone {result.zone}).",
@@ -67,28 +90,11 @@ def _print(result: Any, report_path: Path) -> None:
             )  # fmt: skip
     console.print(compliance)
 
-    economics = Table(
-        "tier", "busy ½ h", "AHT", "agents", "paid", "cost/contact", "revenue/contact",
-        "margin/contact", "break-even AHT", "break-even price",
-        title="Staffing and unit economics (Erlang C, 30 % shrinkage)",
-    )  # fmt: skip
-    for code, tier in result.tiers.items():
-        econ = tier.economics
-        if not econ:
-            continue
-        margin = econ["margin_per_contact"]
-        colour = "green" if margin.amount >= 0 else "red"
-        breakeven = econ["break_even_aht_seconds"]
-        economics.add_row(
-            code, f"{econ['busy_half_hour_contacts']:g}", f"{econ['aht_seconds']:.0f} s",
-            str(econ["agents"]), f"{econ['scheduled_agents']:.1f}",
-            econ["cost_per_contact"].format(), econ["revenue_per_contact"].format(),
-            f"[{colour}]{margin.format()}[/]",
-            _breakeven(breakeven),
-            econ["break_even_price"].format(),
-        )  # fmt: skip
-    console.print(economics)
-
+    console.print(
+        "Met share: contacts that met their own deadline, per contact. Attained: the "
+        "aggregate service level of the month, compared with the promised target.",
+        highlight=False,
+    )
     first = next(iter(result.tiers.values()))
     console.print(f"[bold]Invoice, tier {first.code} ({first.customer})[/]")
     console.print(first.invoice.to_text(), highlight=False, markup=False)
@@ -124,23 +130,12 @@ def _json(result: Any, report_path: Path) -> dict[str, Any]:
                     }
                     for row in tier.compliance
                 ],
-                "economics": {k: _plain(v) for k, v in tier.economics.items()},
+                "month": None if tier.month is None else tier.month.as_dict(),
                 "invoice": tier.invoice.to_dict(),
             }
             for code, tier in result.tiers.items()
         },
     }
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready: numbers stay numbers, infinity and NaN (not JSON) become null."""
-    import math
-
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, int | float | type(None)):
-        return value
-    return str(value)
 
 
 @app.command()
@@ -151,6 +146,12 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated month.")] = 7,
     month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")] = "2025-06",
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    costs: Annotated[
+        Path | None,
+        typer.Option(
+            "--costs", help="Costs, shifts and traffic (YAML, see examples/demo/costs.yaml)."
+        ),
+    ] = None,
 ) -> None:
     """Run the worked example: contracts, a month of contacts, compliance, economics, invoices.
 
@@ -179,7 +180,7 @@ def demo(
         def step(message: str) -> None:
             progress.update(task, description=message)
 
-        result = run_month(month=first_day, seed=seed, progress=step)
+        result = run_month(month=first_day, seed=seed, progress=step, costs=costs)
         step("writing the HTML report")
         path = month_report(result).write(out)
     if json_output:

@@ -80,7 +80,17 @@ def _break_even(tier: Any) -> dict[str, Any]:
         # JSON has no infinity: "covers at any handle time" is said in words.
         finite = math.isfinite(aht)
         found["break_even_aht_seconds"] = round(aht, 1) if finite else None
-        found["break_even_aht"] = format_seconds(aht) if finite else "any: the price always covers"
+        if tier.break_even_is_minimum:
+            # A time-based price: longer contacts earn more, the break-even is a minimum.
+            found["break_even_aht"] = (
+                f"at least {format_seconds(aht)}"
+                if aht > 0
+                else "always: the price covers every handle time"
+            )
+        else:
+            found["break_even_aht"] = (
+                f"at most {format_seconds(aht)}" if finite else "any: the price always covers"
+            )
     try:
         found["break_even_price"] = str(tier.break_even_price().rounded())
     except EconomicsError as exc:
@@ -145,8 +155,15 @@ def staffing(
     )
 
 
-@app.command()
+economics_app = typer.Typer(
+    help="Cost and revenue per contact for one tier; `month` for a whole period."
+)
+app.add_typer(economics_app, name="economics")
+
+
+@economics_app.callback(invoke_without_command=True)
 def economics(
+    ctx: typer.Context,
     calls: Calls = 100,
     interval: Interval = "30m",
     aht: Aht = "180s",
@@ -190,8 +207,14 @@ def economics(
     ] = None,
     json_output: Json = False,
 ) -> None:
-    """Cost and revenue per contact, margin and break-even handle time for one tier."""
+    """Cost and revenue per contact, margin and break-even handle time for one tier.
+
+    `sla economics month FILE` runs the period model on a contact or forecast file.
+    """
     from decimal import Decimal
+
+    if ctx.invoked_subcommand is not None:
+        return
 
     from sla import economics as eco
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from sla.cli._app import app, console
-from sla.cli._common import UsageProblem, emit_json, money, read_data, share
+from sla.cli._common import UsageProblem, emit_json, money, read_data
 
 price_app = typer.Typer(help="Quotes and invoices from a price plan.", no_args_is_help=True)
 app.add_typer(price_app, name="price")
@@ -35,6 +35,7 @@ def _plan(path: Path | None, tier: str | None) -> Any:
     """A plan file, a contract file (its tier's plan), or a catalogue tier."""
     from sla._errors import SLAError
     from sla.pricing import catalogue_plan, contract_plan, load_plan
+    from sla.pricing._schema import parse_plan_text
 
     if path is None:
         if tier is None:
@@ -54,8 +55,11 @@ def _plan(path: Path | None, tier: str | None) -> Any:
             raise UsageProblem(
                 "--tier picks a tier of a contract file; this is a plan file", field="--tier"
             )
+        if path.suffix.lower() != ".toml":
+            # Read again with the plan's parser: exact numbers, duplicate keys refused.
+            data = parse_plan_text(path.read_text(encoding="utf-8"), str(path))
         if isinstance(data, dict) and isinstance(data.get("price_plan"), dict):
-            data = data["price_plan"]
+            data = {k: v for k, v in data["price_plan"].items() if k != "billable"}
         return load_plan(data)
     except UsageProblem:
         raise
@@ -134,7 +138,8 @@ def invoice(
     html: Html = None,
 ) -> None:
     """Invoice a month: fees, usage, overage, true-up, service credits and tax."""
-    from sla.pricing import Attainment, Period
+    from sla._errors import SLAError
+    from sla.pricing import Attainment, BillingPeriod
     from sla.pricing import invoice as make_invoice
 
     year, sep, month = period.partition("-")
@@ -145,7 +150,12 @@ def invoice(
         metric, sep, value = item.partition("=")
         if not sep:
             raise UsageProblem(f"{item!r}: write METRIC=SHARE", field=f"--attainment[{i}]")
-        figures.append(Attainment(metric.strip(), str(share(value, field=f"--attainment[{i}]"))))
+        try:
+            # The text goes to Attainment as it is: read exactly, never through a float.
+            figures.append(Attainment(metric.strip(), value.strip()))
+        except SLAError as exc:
+            reason = "; ".join(p.reason for p in exc.problems) or exc.reason
+            raise UsageProblem(reason, field=f"--attainment[{i}]") from None
     priced = _plan(plan, tier)
     credited = {rule.metric for rule in priced.credits.rules} if priced.credits else set()
     for i, figure in enumerate(figures):
@@ -159,6 +169,6 @@ def invoice(
         priced,
         _usage(usage),
         figures,
-        Period.month(int(year), int(month), zone),
+        BillingPeriod.month(int(year), int(month), zone),
     )
     _show(document, json_output, html)

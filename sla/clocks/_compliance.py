@@ -9,6 +9,7 @@ service credits computed from it never depend on float rounding.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -23,6 +24,7 @@ from sla.clocks._partials import (
     compliance_partials,
 )
 from sla.clocks._policy import METRICS, _fraction
+from sla.tiers import Metric
 
 __all__ = ["Attainment", "ServiceLevelTarget", "attainment", "compliance"]
 
@@ -55,28 +57,127 @@ class ServiceLevelTarget:
             raise ClockError.from_problems(found, what="service-level target")
 
 
+def _attained_share(value: object, field: str = "attained") -> Fraction:
+    """An exact share between 0 and 1 from a Fraction, Decimal, int or text such as ``"95.3%"``.
+
+    Floats are refused: ``99.99 %`` read through a float is 99.98999... % and
+    may grant a credit that is not owed.
+    """
+    if isinstance(value, (bool, float)):
+        raise ClockError(
+            f"{value!r} is a {type(value).__name__}; give a Fraction, Decimal or text such as "
+            "'99.9%'",
+            field=field,
+        )
+    try:
+        if isinstance(value, str):
+            text = value.strip().replace("_", "")
+            percent = text.endswith("%")
+            number = Decimal(text[:-1].strip() if percent else text)
+            if not number.is_finite():
+                raise ArithmeticError
+            share = Fraction(number) / (100 if percent else 1)
+        elif isinstance(value, (Fraction, int, Decimal)):
+            share = Fraction(value)
+        else:
+            raise TypeError
+    except (ArithmeticError, TypeError, ValueError):
+        raise ClockError(
+            f"{value!r} is not a share (give e.g. '99.9%', '0.999' or Fraction(999, 1000))",
+            field=field,
+        ) from None
+    if not 0 <= share <= 1:
+        raise ClockError(f"{value!r} is not a share between 0 and 1", field=field)
+    return share
+
+
+def _optional_share(value: object) -> Fraction | None:
+    return None if value is None else _attained_share(value, "target")
+
+
+def _lenient_share(value: object) -> Any:
+    # Errors are reported together by __attrs_post_init__.
+    try:
+        return _attained_share(value)
+    except ClockError:
+        return value
+
+
+def _lenient_optional_share(value: object) -> Any:
+    try:
+        return _optional_share(value)
+    except ClockError:
+        return value
+
+
 @attrs.frozen(slots=True)
 class Attainment:
-    """What the pricing layer turns into service credits: one metric, tier and period.
+    """Compliance of one metric over one period: what service credits are computed from.
 
     ``attained`` = ``met / total`` exactly, where ``total`` counts finished
     cycles (met, breached, abandoned); ``target`` is the promised fraction
     when one applies; ``breaches`` counts breached and abandoned cycles.
+    :func:`attainment` fills it in from the clock engine's cycles; a user may
+    also write one by hand, with ``attained`` as a Fraction, a Decimal or text
+    (``"95.3%"``, ``"0.953"``; never a float). ``metric`` is one of
+    :class:`sla.tiers.Metric`: a misspelt metric is an error, never a credit
+    silently dropped.
+
+    >>> Attainment("speed_of_answer", "99.99%").attained
+    Fraction(9999, 10000)
     """
 
     metric: str
-    tier: str | None
-    period: str
-    attained: Fraction
-    target: Fraction | None
-    met: int
-    total: int
-    breaches: int
+    attained: Fraction = attrs.field(converter=_lenient_share)
+    target: Fraction | None = attrs.field(default=None, converter=_lenient_optional_share)
+    tier: str | None = None
+    period: str | None = None
+    met: int | None = None
+    total: int | None = None
+    breaches: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        metric: object = self.metric
+        known = [m.value for m in Metric]
+        if metric not in known:
+            problems.append(
+                Problem("metric", f"unknown metric {metric!r}; expected one of {', '.join(known)}")
+            )
+        for name, convert in (("attained", _attained_share), ("target", _optional_share)):
+            try:
+                convert(getattr(self, name))
+            except ClockError as error:
+                problems.append(Problem(name, error.reason))
+        for name in ("met", "total", "breaches"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 0
+            ):
+                problems.append(Problem(name, f"must be a non-negative int, got {value!r}"))
+        if isinstance(self.met, int) and isinstance(self.total, int) and self.met > self.total:
+            problems.append(Problem("met", f"{self.met} met out of only {self.total}"))
+        if problems:
+            raise ClockError.from_problems(problems, what="attainment")
+
+    @classmethod
+    def from_counts(cls, metric: str, met: int, total: int, **kw: Any) -> Attainment:
+        """``met`` of ``total`` contacts in target (no contacts counts as 100 %)."""
+        for name, value in (("met", met), ("total", total)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ClockError(f"must be a non-negative int, got {value!r}", field=name)
+        share = Fraction(met, total) if total else Fraction(1)
+        return cls(metric, share, met=met, total=total, **kw)
 
     @property
     def missed(self) -> bool:
         """Whether the promised fraction was missed (``False`` with no target)."""
         return self.target is not None and self.attained < self.target
+
+    @property
+    def missed_target(self) -> bool:
+        """The same as :attr:`missed`."""
+        return self.missed
 
 
 def compliance(

@@ -15,12 +15,22 @@ Money: :class:`TierEconomics` with :class:`Costs`, a price model
 :class:`PerTierMonth`, :class:`PerResolvedContact`) and an optional
 :class:`Deflection`; :func:`what_if` and :func:`sensitivity` tables.
 Every figure explains itself (``.explain()``).
+
+A period: :class:`Workload` (contacts per interval) staffed by a
+:class:`VoiceTarget`, :class:`ChatTarget` or :class:`WrittenTarget`; paid
+hours as :func:`paid_hours_lower_bound` or :func:`schedule_shifts` under
+:class:`ShiftRules`; :class:`MonthEconomics` with :class:`PeriodCosts` and
+:class:`Billable` requests. Both sides of a call: :class:`ClientValue`,
+:func:`both_sides`, :func:`training`. Before launch: :func:`launch_table`,
+:func:`losing_aht`.
 """
 
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
 from sla.economics._distributions import Distribution
 from sla.economics._erlang import erlang_b, erlang_c
 from sla.economics._explain import Count, Explanation, Figure
+from sla.economics._launch import launch_table, losing_aht
+from sla.economics._period import MonthEconomics, PeriodCosts
 from sla.economics._prices import (
     PerAgentHour,
     PerContact,
@@ -30,16 +40,30 @@ from sla.economics._prices import (
     Price,
 )
 from sla.economics._queue import Queue, agents_for_intervals, scheduled_agents, traffic
+from sla.economics._requests import Billable
 from sla.economics._scenarios import sensitivity, what_if
+from sla.economics._shifts import (
+    PaidHours,
+    Shift,
+    ShiftRules,
+    paid_heads,
+    paid_hours_lower_bound,
+    schedule_shifts,
+)
+from sla.economics._sides import ClientValue, both_sides, training
 from sla.economics._simulate import Estimate, Simulation
 from sla.economics._table import Table
 from sla.economics._tier import Callbacks, TierSimulation, simulate_tier
 from sla.economics._tier_staffing import TierStaffing, tier_staffing
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
+from sla.economics._workload import ChatTarget, VoiceTarget, Workload, WrittenTarget
 
 __all__ = [
+    "Billable",
     "Callbacks",
     "ChatQueue",
+    "ChatTarget",
+    "ClientValue",
     "Costs",
     "Count",
     "Deflection",
@@ -47,28 +71,43 @@ __all__ = [
     "Estimate",
     "Explanation",
     "Figure",
+    "MonthEconomics",
     "Outcome",
+    "PaidHours",
     "PerAgentHour",
     "PerContact",
     "PerMinute",
     "PerResolvedContact",
     "PerTierMonth",
+    "PeriodCosts",
     "PersonalManager",
     "Price",
     "Queue",
+    "Shift",
+    "ShiftRules",
     "Simulation",
     "Table",
     "TierEconomics",
     "TierSimulation",
     "TierStaffing",
+    "VoiceTarget",
+    "Workload",
     "WrittenQueue",
+    "WrittenTarget",
     "agents_for_intervals",
+    "both_sides",
     "erlang_b",
     "erlang_c",
+    "launch_table",
+    "losing_aht",
+    "paid_heads",
+    "paid_hours_lower_bound",
+    "schedule_shifts",
     "scheduled_agents",
     "sensitivity",
     "simulate_tier",
     "tier_staffing",
     "traffic",
+    "training",
     "what_if",
 ]

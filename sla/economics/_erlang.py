@@ -76,8 +76,15 @@ def check_agents(agents: object, field: str = "agents") -> int:
     return int(agents)
 
 
+#: The largest offered load the staffing kernels accept (Erlangs). Beyond it the
+#: agents needed run into the millions and the search's memory and time with them;
+#: a million Erlangs is far above any real queue (the largest call centers staff
+#: tens of thousands of agents).
+MAX_TRAFFIC: Final = 1_000_000.0
+
+
 def check_traffic(traffic: object, field: str = "traffic") -> float:
-    """Traffic in Erlangs: a finite number >= 0."""
+    """Traffic in Erlangs: a finite number >= 0 and at most :data:`MAX_TRAFFIC`."""
     if isinstance(traffic, bool) or not isinstance(traffic, int | float | np.floating | np.integer):
         raise EconomicsError(
             f"traffic must be a number of Erlangs, got {type(traffic).__name__}", field=field
@@ -85,6 +92,10 @@ def check_traffic(traffic: object, field: str = "traffic") -> float:
     value = float(traffic)
     if not math.isfinite(value) or value < 0:
         raise EconomicsError(f"traffic must be finite and >= 0, got {traffic!r}", field=field)
+    if value > MAX_TRAFFIC:
+        raise EconomicsError(
+            f"traffic of {value:.3g} Erlangs is above the supported {MAX_TRAFFIC:.0e}", field=field
+        )
     return value
 
 

@@ -108,6 +108,13 @@ class Queue:
         if self.patience is not None:
             positive_duration(self.patience, "patience", problems)
         raise_all(problems, "queue")
+        load = float(self.calls) * self.aht.total_seconds() / self.interval.total_seconds()
+        if not load <= ec.MAX_TRAFFIC:
+            raise EconomicsError(
+                f"{self.calls!r} calls make {load:.3g} Erlangs, above the supported "
+                f"{ec.MAX_TRAFFIC:.0e} Erlangs (the bound keeps memory and time small)",
+                field="calls",
+            )
 
     # -- derived -------------------------------------------------------------
 
@@ -528,9 +535,14 @@ def agents_for_intervals(
     if sl is None and asa is None and occ is None:
         problems.append(Problem("targets", "give at least one target"))
     raise_all(problems, "interval staffing")
-    a = c * h / i
     if c.shape != h.shape:
         raise EconomicsError("calls and aht must have the same length", field="aht")
+    a = c * h / i
+    if a.size and not float(a.max()) <= ec.MAX_TRAFFIC:
+        raise EconomicsError(
+            f"an interval's traffic is above the supported {ec.MAX_TRAFFIC:.0e} Erlangs",
+            field="calls",
+        )
     return ec.required_agents_array(
         a,
         t / h,

@@ -379,30 +379,71 @@ class TierEconomics:
         """Margin per contact if handle time were ``aht``."""
         return self.with_aht(aht).outcome().margin_per_contact
 
-    def break_even_aht(self) -> Figure:
-        """The longest AHT (seconds, to the microsecond) at which the price still covers cost.
+    def _aht_limit(self) -> timedelta:
+        """The longest AHT searched: ten years, or where traffic reaches the supported bound."""
+        from sla.economics._erlang import MAX_TRAFFIC
 
-        Margin falls as handle time grows for per-contact, per-resolved and
-        monthly prices. ``inf`` when the price never stops covering (e.g. a
-        per-minute price above the cost per minute), i.e. margin is still
-        >= 0 at an AHT of ten years; raises when even an instant contact loses
-        money.
+        calls = float(self.queue.calls)
+        if calls <= 0:
+            return _BREAK_EVEN_AHT_LIMIT
+        bound = MAX_TRAFFIC * self.queue.interval.total_seconds() / calls
+        return min(_BREAK_EVEN_AHT_LIMIT, timedelta(seconds=math.floor(bound)))
+
+    @property
+    def break_even_is_minimum(self) -> bool:
+        """``True`` for time-based prices (per minute, per agent hour).
+
+        Their revenue grows with handle time while staffing comes in whole
+        agents, so margin *rises* with AHT: the break-even is the *shortest*
+        handle time that pays. For every other price it is the longest.
+        """
+        return isinstance(self.price, PerMinute | PerAgentHour)
+
+    def _minimum_break_even(self, lo: timedelta) -> Figure:
+        """The shortest AHT from which a time-based price covers the cost (0: always)."""
+        name = "break-even AHT (s), a minimum"
+        if self.margin_at_aht(lo).amount >= 0:
+            return Figure(
+                0.0, explanation(name, 0.0, "always: margin >= 0 at the shortest handle time")
+            )
+        hi = self._aht_limit()
+        if self.margin_at_aht(hi).amount < 0:
+            raise EconomicsError(
+                "the price does not cover the cost at any handle time", field="price"
+            )
+        while hi - lo > timedelta(microseconds=1):
+            mid = lo + (hi - lo) // 2
+            if self.margin_at_aht(mid).amount >= 0:
+                hi = mid
+            else:
+                lo = mid
+        value = hi.total_seconds()
+        return Figure(
+            value,
+            explanation(
+                name,
+                value,
+                "shortest AHT with margin_per_contact(AHT) >= 0 (time-based price: longer "
+                "contacts earn more; bisection to 1 microsecond)",
+                {"price": str(self.price.price), "margin there": str(self.margin_at_aht(hi))},
+            ),
+        )
+
+    def break_even_aht(self) -> Figure:
+        """The AHT (seconds, to the microsecond) at which the price stops covering cost.
+
+        Per-contact, per-resolved and monthly prices: margin falls as handle
+        time grows, and this is the *longest* AHT that still pays (``inf`` when
+        margin is still >= 0 at ten years). Per-minute and per-agent-hour
+        prices (:attr:`break_even_is_minimum`): margin rises with handle time,
+        and this is the *shortest* AHT that pays (``0.0``: every handle time
+        pays). Raises :class:`~sla.EconomicsError` when no handle time pays.
         """
         deflected = self.deflection.aht if self.deflection else timedelta(0)
         lo = max(deflected, timedelta(microseconds=1))
+        if self.break_even_is_minimum:
+            return self._minimum_break_even(lo)
         if self.margin_at_aht(lo).amount < 0:
-            # A time-based price (per minute, per agent hour) earns more as contacts
-            # grow longer while staffing is whole agents: very short contacts lose
-            # money, long ones never stop paying. That is "never stops covering".
-            if self.margin_at_aht(_BREAK_EVEN_AHT_LIMIT).amount >= 0:
-                return Figure(
-                    math.inf,
-                    explanation(
-                        "break-even AHT (s)",
-                        math.inf,
-                        "margin rises with handle time (a time-based price) and stays >= 0",
-                    ),
-                )
             raise EconomicsError(
                 "the price does not cover the cost at any handle time", field="price"
             )
@@ -411,7 +452,7 @@ class TierEconomics:
             lo, hi = hi, hi * 2
             # A high per-contact price can break even only after a day or more of
             # handling; stopping at one day reported such prices as "never" (inf).
-            if hi > _BREAK_EVEN_AHT_LIMIT:
+            if hi > self._aht_limit():
                 return Figure(
                     math.inf,
                     explanation(

@@ -5,15 +5,18 @@ model has ``charge(quantity)`` and ``explain(quantity)``, every invoice line
 keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 """
 
-from sla.pricing._batch import rate_batch
+from sla.clocks._compliance import Attainment
+from sla.pricing._adjust import Coupon, TaxRate, Wallet
+from sla.pricing._batch import rate_table
+from sla.pricing._blocks import Blocks, BlockTier
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
-from sla.pricing._contracts import attainments, contract_plan
+from sla.pricing._contracts import contract_plan
 from sla.pricing._credits import (
-    Attainment,
     Band,
     BandCredit,
     BreachCredit,
+    ClaimDeadline,
     CreditLine,
     CreditResult,
     CreditSchedule,
@@ -25,13 +28,13 @@ from sla.pricing._models import (
     Graduated,
     Package,
     PerUnit,
-    Tier,
+    PriceBand,
     Transform,
     Volume,
     tiers_up_to,
 )
 from sla.pricing._percent import GraduatedPercentage, GreaterOf, Percentage, PercentTier
-from sla.pricing._periods import Period, prorate
+from sla.pricing._periods import BillingPeriod, prorate
 from sla.pricing._plans import Charge, Discount, Plan
 from sla.pricing._schema import PlanSpec, load_plan
 
@@ -40,9 +43,14 @@ __all__ = [
     "Attainment",
     "Band",
     "BandCredit",
+    "BillingPeriod",
+    "BlockTier",
+    "Blocks",
     "BreachCredit",
     "Charge",
     "ChargeModel",
+    "ClaimDeadline",
+    "Coupon",
     "CreditLine",
     "CreditResult",
     "CreditSchedule",
@@ -57,22 +65,22 @@ __all__ = [
     "PerUnit",
     "PercentTier",
     "Percentage",
-    "Period",
     "Phase",
     "Plan",
     "PlanSpec",
+    "PriceBand",
     "Quote",
     "Step",
-    "Tier",
+    "TaxRate",
     "Transform",
     "Volume",
-    "attainments",
+    "Wallet",
     "catalogue_plan",
     "contract_plan",
     "invoice",
     "load_plan",
     "prorate",
     "quote",
-    "rate_batch",
+    "rate_table",
     "tiers_up_to",
 ]

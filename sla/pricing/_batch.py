@@ -9,6 +9,11 @@ the integers could overflow int64, the same code runs on Python ints
 arithmetic with the plan's mode. A property test holds the batch path equal
 to the scalar ``charge()`` path.
 
+Each model prices a column through its own ``charge_many`` (the rater never
+switches on the model's type). A model with ``per_row`` (``Percentage``: one
+row per transaction) prices each row and the fees are summed per group; the
+others price the group's summed quantity.
+
 Batch rating prices usage lines: the model applied to the quantity after
 ``included`` units and unit discounts. Amount and percentage discounts,
 minimums, caps, fees without a metric, credits and tax belong to
@@ -24,130 +29,14 @@ from typing import Any
 import numpy as np
 
 from sla._errors import PricingError
-from sla.money import Money
-from sla.pricing._common import money_rounding
-from sla.pricing._models import ChargeModel, Flat, Graduated, Package, PerUnit, Transform, Volume
-from sla.pricing._percent import GreaterOf
+from sla.pricing._common import CTX, money_rounding
+from sla.pricing._models import ChargeModel
 from sla.pricing._plans import Charge, Plan
+from sla.pricing._vector import Column, digits, div_round, rescale, scaled
 
-__all__ = ["rate_batch"]
+__all__ = ["rate_table"]
 
-_LIMIT = 2**62
-
-
-def _digits(value: Decimal) -> int:
-    return max(0, -int(value.as_tuple().exponent))
-
-
-def _scaled(value: Decimal, scale: int) -> int:
-    out = value.scaleb(scale)
-    if out != out.to_integral_value():
-        raise PricingError(f"{value} has more than {scale} decimals", field="quantity")
-    return int(out)
-
-
-def _model_decimals(model: object) -> tuple[int, int]:
-    """(quantity decimals, price decimals) a model needs to stay exact."""
-    qs: list[Decimal] = []
-    ps: list[Decimal] = []
-    if isinstance(model, Flat):
-        ps.append(model.amount.amount)
-    elif isinstance(model, PerUnit):
-        ps.append(model.price.amount)
-    elif isinstance(model, Package):
-        qs += [model.size, model.free]
-        ps.append(model.price.amount)
-    elif isinstance(model, (Graduated, Volume)):
-        for t in model.tiers:
-            qs += [t.lower] + ([t.upper] if t.upper is not None else [])
-            ps += [t.unit_price.amount] + ([t.flat.amount] if t.flat is not None else [])
-    elif isinstance(model, GreaterOf):
-        q, p = _model_decimals(model.model)
-        return q, max(p, _digits(model.minimum.amount))
-    else:
-        raise PricingError(
-            f"batch rating supports Flat, PerUnit, Package, Graduated, Volume and GreaterOf, "
-            f"not {type(model).__name__}",
-            field="model",
-        )
-    transform = getattr(model, "transform", None)
-    if transform is not None:
-        qs.append(transform.divide_by)
-    return max([0, *map(_digits, qs)]), max([0, *map(_digits, ps)])
-
-
-def _div_round(num: Any, den: int, mode: str | None) -> Any:
-    """Round ``num / den`` (both non-negative) to an integer."""
-    q, r = np.divmod(num, den)
-    if mode in ("up", "ROUND_UP", "ROUND_CEILING"):
-        return q + (r > 0)
-    if mode in ("down", "ROUND_DOWN", "ROUND_FLOOR"):
-        return q
-    if mode in ("half_up", "ROUND_HALF_UP"):
-        return q + (2 * r >= den)
-    if mode == "ROUND_HALF_DOWN":
-        return q + (2 * r > den)
-    if mode in ("half_even", "ROUND_HALF_EVEN"):
-        return q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
-    if mode == "ROUND_05UP":
-        return q + ((r > 0) & (q % 5 == 0))
-    raise PricingError(f"batch rating cannot round {mode!r}", field="rounding")
-
-
-def _transform(q: Any, t: Transform | None, s: int) -> tuple[Any, int]:
-    """Apply a quantity transform; returns (quantity, its scale)."""
-    if t is None:
-        return q, s
-    if t.rounding is None:
-        raise PricingError("batch rating needs a rounded transform", field="transform.rounding")
-    return _div_round(q, _scaled(t.divide_by, s), t.rounding), 0
-
-
-def _vector(model: object, q: Any, s: int, p: int) -> Any:
-    """Exact amounts of ``model`` for quantities ``q`` (scale ``s``), at scale ``s + p``."""
-    one = 10**s
-
-    def price(m: Money) -> int:
-        return _scaled(m.amount, p)
-
-    if isinstance(model, Flat):
-        return np.full_like(q, price(model.amount) * one)
-    if isinstance(model, GreaterOf):
-        return np.maximum(_vector(model.model, q, s, p), price(model.minimum) * one)
-    if isinstance(model, PerUnit):
-        units, us = _transform(q, model.transform, s)
-        return units * price(model.price) * 10 ** (s - us)
-    if isinstance(model, Package):
-        units, us = _transform(q, model.transform, s)
-        billable = np.maximum(units - _scaled(model.free, us), 0)
-        packs = _div_round(billable, _scaled(model.size, us), model.rounding)
-        return packs * price(model.price) * one
-    assert isinstance(model, (Graduated, Volume))
-    units, us = _transform(q, model.transform, s)
-    lift = 10 ** (s - us)
-    prices = [price(t.unit_price) for t in model.tiers]
-    flats = [0 if t.flat is None else price(t.flat) * one for t in model.tiers]
-    if isinstance(model, Volume):
-        uppers = np.array(
-            [_scaled(t.upper, us) for t in model.tiers[:-1] if t.upper is not None], dtype=np.int64
-        )
-        idx = np.searchsorted(uppers, units, side="left")
-        unit_p = np.asarray(prices, dtype=units.dtype)[idx]
-        flat = np.asarray(flats, dtype=units.dtype)[idx]
-        charged = (units > 0) | model.flat_at_zero
-        return units * unit_p * lift + flat * charged
-    total = np.zeros_like(units)
-    for i, t in enumerate(model.tiers):
-        lo = _scaled(t.lower, us)
-        width = units - lo
-        if t.upper is not None:
-            width = np.minimum(width, _scaled(t.upper, us) - lo)
-        width = np.maximum(width, 0)
-        total = total + width * prices[i] * lift
-        if flats[i]:
-            entered = (width > 0) | ((units == 0) & model.flat_at_zero) if i == 0 else width > 0
-            total = total + entered * flats[i]
-    return total
+_INT64_MAX = 2**63 - 1
 
 
 def _to_arrow(records: Any) -> tuple[Any, str]:
@@ -169,8 +58,67 @@ def _to_arrow(records: Any) -> tuple[Any, str]:
     )
 
 
-def _column_ints(column: Any, name: str, scale: int) -> tuple[Any, int]:
-    """A numeric Arrow column as scaled int64 numpy values and their scale."""
+def _check_column(table: Any, name: str) -> None:
+    """A clear error for a quantity column that is not integer or decimal."""
+    import pyarrow as pa
+
+    kind = table.schema.field(name).type
+    if not (pa.types.is_integer(kind) or pa.types.is_decimal(kind)):
+        raise PricingError(
+            f"quantities must be integer or decimal columns, not {kind} "
+            "(floats are inexact: cast to decimal first; text: parse it first)",
+            field=name,
+        )
+
+
+def _summable(table: Any, name: str) -> Any:
+    """``table`` with ``name`` cast to decimal when an int64 group sum could overflow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table[name]
+    if not pa.types.is_integer(column.type) or not len(column):
+        return table
+    top = pc.max(pc.abs(column)).as_py() or 0
+    if top * len(column) <= _INT64_MAX:
+        return table
+    index = table.column_names.index(name)
+    return table.set_column(index, name, column.cast(pa.decimal128(38, 0)))
+
+
+def _group(table: Any, keys: list[str], sums: list[str]) -> Any:
+    """Sum ``sums`` per distinct ``keys``: one column ``<name>_sum`` each, keys kept.
+
+    Each key column is dictionary-encoded and the codes folded into one int64 key,
+    so Arrow groups on integers (several times faster than on several string
+    columns); when the folded key could overflow, Arrow groups on the keys themselves.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = [pc.dictionary_encode(table[k]).combine_chunks() for k in keys]
+    sizes = [max(1, len(e.dictionary)) for e in encoded]
+    if np.prod([float(n) for n in sizes]) >= 2**62:
+        return table.group_by(keys, use_threads=False).aggregate([(c, "sum") for c in sums])
+    folded = np.zeros(table.num_rows, dtype=np.int64)
+    for column, size in zip(encoded, sizes, strict=True):
+        folded = folded * size + column.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    parts = {"_key": folded, **{c: table[c] for c in sums}}
+    grouped = (
+        pa.table(parts).group_by(["_key"], use_threads=False).aggregate([(c, "sum") for c in sums])
+    )
+    key = grouped["_key"].to_numpy()
+    out: dict[str, Any] = {}
+    for name, column, size in reversed(list(zip(keys, encoded, sizes, strict=True))):
+        out[name] = column.dictionary.take(pa.array(key % size))
+        key = key // size
+    return pa.table(
+        {**{k: out[k] for k in keys}, **{f"{c}_sum": grouped[f"{c}_sum"] for c in sums}}
+    )
+
+
+def _column_ints(column: Any, name: str, scale: int) -> tuple[Column, int]:
+    """A numeric Arrow column as scaled integers (int64, or Python ints when larger)."""
     import pyarrow as pa
 
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
@@ -186,7 +134,11 @@ def _column_ints(column: Any, name: str, scale: int) -> tuple[Any, int]:
         words = words.reshape(-1, 2)[arr.offset :]
         low, high = words[:, 0], words[:, 1]
         if (high != (low >> 63)).any():
-            raise PricingError("decimal quantities beyond 64-bit range", field=name)
+            exact = [int(v.scaleb(arr.type.scale)) for v in arr.to_pylist()]
+            values = np.array(exact, dtype=object)
+            if (values < 0).any():
+                raise PricingError("negative quantities", field=name)
+            return values, arr.type.scale
         if (low < 0).any():
             raise PricingError("negative quantities", field=name)
         return low.copy(), arr.type.scale
@@ -205,10 +157,13 @@ def _decimal_array(num: Any, scale: int) -> Any:
         words = np.empty((len(num), 2), dtype=np.int64)
         words[:, 0], words[:, 1] = num, num >> 63
         return pa.Array.from_buffers(kind, len(num), [None, pa.py_buffer(words.tobytes())])
-    return pa.array([Decimal(int(v)).scaleb(-scale) for v in num], type=kind)
+    values = [Decimal(int(v)).scaleb(-scale, context=CTX) for v in num]
+    if any(len(v.as_tuple().digits) > 38 for v in values):
+        raise PricingError("an amount or quantity exceeds 38 digits", field="quantity")
+    return pa.array(values, type=kind)
 
 
-def rate_batch(
+def rate_table(
     priced: Plan | ChargeModel,
     records: Any,
     *,
@@ -237,44 +192,44 @@ def rate_batch(
         if metric not in table.column_names:
             missing.append(metric)
         mode = money_rounding(rounding or priced.rounding)
-        currency = priced.currency
     else:
         charges = [Charge("charge", priced, metric=None)]
         mode = money_rounding(rounding or "half_even")
-        currency = priced.currency
     if missing:
         raise PricingError(f"missing columns {missing}", field="records")
+    _check_column(table, quantity)
+    table = _summable(table, quantity)
     keys = [customer, period] + ([metric] if isinstance(priced, Plan) else [])
-    grouped = table.group_by(keys, use_threads=False).aggregate([(quantity, "sum")])
+    grouped = _group(table, keys, [quantity])
     raw_q, q_scale = _column_ints(grouped[f"{quantity}_sum"], quantity, quantity_scale)
+    metrics = (
+        None if not isinstance(priced, Plan) else grouped[metric].to_numpy(zero_copy_only=False)
+    )
     parts = []
     for charge in charges:
+        if charge.model.per_row:
+            part = _per_row(charge, table, keys, metric, quantity, quantity_scale, mode)
+            if part is not None:
+                parts.append(part)
+            continue
         rows = (
-            np.arange(len(raw_q))
-            if charge.metric is None
-            else np.flatnonzero(grouped[metric].to_numpy(zero_copy_only=False) == charge.metric)
+            np.arange(len(raw_q)) if metrics is None else np.flatnonzero(metrics == charge.metric)
         )
         if not len(rows):
             continue
-        qd, p = _model_decimals(charge.model)
         off = [charge.included] + [d.value for d in charge.discounts if d.kind == "units"]
-        s = max(q_scale, qd, *(_digits(v) for v in off if isinstance(v, Decimal)))
+        s = max(q_scale, *(digits(v) for v in off if isinstance(v, Decimal)))
         q = raw_q[rows] * 10 ** (s - q_scale)
-        if q.size and int(q.max()) >= _LIMIT // max(1, 10 ** (p + s)):
-            q = q.astype(object)
         for value in off:
             if isinstance(value, Decimal) and value:
-                q = np.maximum(q - _scaled(value, s), 0)
-        num = _vector(charge.model, q, s, p)
-        a = s + p
-        m = currency.minor_units
-        minor = _div_round(num, 10 ** (a - m), mode) if a > m else num * 10 ** (m - a)
-        part = {c: grouped[c].take(pa.array(rows)) for c in keys}
-        part["charge"] = pa.array([charge.name] * len(rows), pa.string())
-        part["quantity"] = _decimal_array(raw_q[rows], q_scale)
-        part["amount"] = _decimal_array(num, a).cast(pa.decimal128(38, 12))
-        part["amount_minor"] = pa.array(np.asarray(minor, dtype=np.int64))
-        parts.append(pa.table(part))
+                q = np.maximum(q - scaled(value, s), 0)
+        num, a = charge.model.charge_many(q, s)
+        groups = {c: grouped[c].take(pa.array(rows)) for c in keys}
+        parts.append(
+            _part(
+                groups, charge.name, raw_q[rows], q_scale, num, a, mode, priced.currency.minor_units
+            )
+        )
     if not parts:
         raise PricingError("no records match the plan's metrics", field="records")
     out = pa.concat_tables(parts, promote_options="permissive")
@@ -287,3 +242,66 @@ def rate_batch(
 
         return pl.from_arrow(out)
     return out
+
+
+def _per_row(
+    charge: Charge,
+    table: Any,
+    keys: list[str],
+    metric: str,
+    quantity: str,
+    quantity_scale: int,
+    mode: str,
+) -> Any:
+    """Price each row (a transaction) on its own, then sum the fees per group."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if charge.included or any(d.kind == "units" for d in charge.discounts):
+        raise PricingError(
+            "included units and unit discounts do not apply to per-transaction shares",
+            field=f"charges[{charge.name}]",
+        )
+    rows = table if charge.metric is None else table.filter(pc.equal(table[metric], charge.metric))
+    if not rows.num_rows:
+        return None
+    q, s = _column_ints(rows[quantity], quantity, quantity_scale)
+    fees, a = charge.model.charge_many(q, s)
+    both = pa.table(
+        {
+            **{c: rows[c] for c in keys},
+            "_q": _decimal_array(q, s),
+            "_fee": _decimal_array(fees, a),
+        }
+    )
+    summed = _group(both, keys, ["_q", "_fee"])
+    total_q, _ = _column_ints(summed["_q_sum"], quantity, s)
+    total, _ = _column_ints(summed["_fee_sum"], "amount", a)
+    groups = {c: summed[c] for c in keys}
+    minor = charge.model.currency.minor_units
+    return _part(groups, charge.name, total_q, s, total, a, mode, minor)
+
+
+def _part(
+    groups: dict[str, Any],
+    name: str,
+    quantities: Column,
+    q_scale: int,
+    amounts: Column,
+    a: int,
+    mode: str,
+    m: int,
+) -> Any:
+    """One charge's output rows: group keys, quantity, exact amount and rounded minor units."""
+    import pyarrow as pa
+
+    minor = div_round(amounts, 10 ** (a - m), mode) if a > m else rescale((amounts, a), m)
+    if len(minor) and int(max(abs(int(minor.max())), abs(int(minor.min())))) > _INT64_MAX:
+        raise PricingError("an amount exceeds 64-bit minor units", field="amount")
+    part = dict(groups)
+    part["charge"] = pa.array([name] * len(quantities), pa.string())
+    part["quantity"] = _decimal_array(quantities, q_scale)
+    exact = _decimal_array(amounts, a)
+    part["amount"] = exact.cast(pa.decimal128(38, 12)) if a <= 12 else exact
+    part["amount_minor"] = pa.array(np.asarray(minor, dtype=np.int64))
+    return pa.table(part)

@@ -11,6 +11,7 @@ from typing import Any, Final, Literal, TypeAlias
 import attrs
 
 from sla._errors import MoneyError, PricingError, Problem, SLAError
+from sla._explain import Explanation, explanation
 from sla.money import Currency, Money, normalize_rounding
 
 #: Quantities and rates accepted by the pricing API: never ``float``.
@@ -25,6 +26,10 @@ CTX: Final = decimal.Context(
     Emax=999_999,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
+#: Quantities, rates and sizes have magnitudes within 1e-24 .. 1e24 (or are 0): a quotient
+#: of two of them then stays within the 60 digits of ``CTX``. See docs/pricing.md.
+EXPONENT_LIMIT: Final = 24
+_LARGEST_INT: Final = 10**EXPONENT_LIMIT
 ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
 _QUANTITY_MODES: Final = {
@@ -44,9 +49,9 @@ def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> De
     # Fast paths for the common exact types (not subclasses: bool is an int);
     # anything unusual, including every error, takes the general path below.
     if type(value) is Decimal:
-        if value.is_finite() and (allow_negative or value >= ZERO):
+        if value.is_finite() and (allow_negative or value >= ZERO) and _in_range(value):
             return value
-    elif type(value) is int and (allow_negative or value >= 0):
+    elif type(value) is int and (allow_negative or 0 <= value < _LARGEST_INT):
         return Decimal(value)
     percent = False
     given = value
@@ -63,7 +68,17 @@ def to_decimal(value: object, field: str, *, allow_negative: bool = False) -> De
         result = CTX.divide(result, Decimal(100))
     if not allow_negative and result < 0:
         raise PricingError(f"{given!r} is negative", field=field)
+    if not _in_range(result):
+        raise PricingError(
+            f"{given!r} is outside the range pricing accepts "
+            f"(magnitudes from 1e{-EXPONENT_LIMIT} to 1e{EXPONENT_LIMIT}, or 0)",
+            field=field,
+        )
     return result
+
+
+def _in_range(value: Decimal) -> bool:
+    return not value or -EXPONENT_LIMIT <= value.adjusted() <= EXPONENT_LIMIT
 
 
 def _decimal(value: object, field: str) -> Decimal:
@@ -340,6 +355,33 @@ class Step:
             "rate": None if self.rate is None else f"{self.rate:f}",
             "flat": None if self.flat is None else f"{self.flat.amount:f}",
         }
+
+
+def explained(
+    what: str, quantity: object, steps: Iterable[Step], currency: Currency
+) -> Explanation:
+    """The package's one :class:`~sla.Explanation` of a charge from its steps.
+
+    The value is the exact (unrounded) sum of the steps; each step is one line.
+    """
+    listed = tuple(steps)
+    total = total_of(listed, currency)
+    shown = quantity if isinstance(quantity, (str, Money)) else _quantity_text(quantity)
+    return explanation(
+        what,
+        f"{fmt(total.amount)} {currency.code}",
+        "sum of the steps",
+        {"quantity": shown},
+        [str(step) for step in listed],
+    )
+
+
+def _quantity_text(quantity: object) -> str:
+    if isinstance(quantity, Decimal):
+        return fmt(quantity)
+    if isinstance(quantity, (list, tuple)):
+        return f"{len(quantity)} transaction(s)"
+    return str(quantity)
 
 
 def total_of(steps: Iterable[Step], currency: Currency) -> Money:

@@ -2,27 +2,27 @@
 
 A contract carries an optional ``price_plan`` (overrides of the catalogue
 plan of each tier it uses) and its own service credits; the clock engine
-reports attainment per metric, tier and period. These two functions turn
-both into the pricing layer's own types, once, at the edge.
+reports :class:`sla.clocks.Attainment` per metric, tier and period, which the
+credit rules read as they are. :func:`contract_plan` turns the contract's
+price plan into the pricing layer's :class:`Plan`, once, at the edge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 import attrs
 
 from sla._errors import PricingError, Problem
+from sla.contracts import CompiledContract, Contract
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
-from sla.pricing._credits import Attainment, BandCredit, CreditSchedule
+from sla.pricing._common import Number
+from sla.pricing._credits import BandCredit, CreditSchedule
 from sla.pricing._plans import Plan
 from sla.pricing._schema import load_plan
 
-__all__ = ["attainments", "contract_plan"]
+__all__ = ["contract_plan"]
 
 
-def contract_plan(contract: Any, tier: str) -> Plan:
+def contract_plan(contract: Contract | CompiledContract, tier: str) -> Plan:
     """The price plan of ``tier`` under ``contract`` (a ``Contract`` or ``CompiledContract``).
 
     A tier with a catalogue code (A, B, C, or a custom tier that ``extends``
@@ -38,10 +38,14 @@ def contract_plan(contract: Any, tier: str) -> Plan:
 
     :raises PricingError: naming ``price_plan`` when the plan is missing or invalid.
     """
-    # A CompiledContract holds its Contract in `.contract`; a Contract's `.contract` is its id.
-    inner = getattr(contract, "contract", None)
-    spec = contract if isinstance(inner, str) or inner is None else inner
-    overrides = spec.price_plan or {}
+    spec = contract.contract if isinstance(contract, CompiledContract) else contract
+    if not isinstance(spec, Contract):
+        raise PricingError(
+            f"expected a Contract or CompiledContract, got {type(contract).__name__}",
+            field="contract",
+        )
+    # ``billable`` declares what a bill counts (sla.economics.Billable), not a price.
+    overrides = {k: v for k, v in (spec.price_plan or {}).items() if k != "billable"}
     base = _catalogue_code(spec, tier)
     try:
         plan = catalogue_plan(base, overrides) if base else load_plan(overrides)
@@ -52,7 +56,7 @@ def contract_plan(contract: Any, tier: str) -> Plan:
         raise PricingError.from_problems(
             problems, what=f"the price plan of tier {tier!r}"
         ) from None
-    rows: dict[str, list[tuple[Any, Any]]] = {}
+    rows: dict[str, list[tuple[Number, Number]]] = {}
     for credit in spec.credits:
         if credit.tier == tier:
             rows.setdefault(credit.metric.value, []).append((credit.below, credit.credit))
@@ -64,34 +68,18 @@ def contract_plan(contract: Any, tier: str) -> Plan:
     return attrs.evolve(plan, credits=CreditSchedule(rules, cap=cap, basis=basis))
 
 
-def _catalogue_code(spec: Any, tier: str) -> str | None:
+def _catalogue_code(spec: Contract, tier: str) -> str | None:
     """The catalogue plan a tier starts from: its own code, or the end of its ``extends`` chain."""
-    tiers = getattr(spec, "tiers", {}) or {}
+    tiers = spec.tiers
     seen: set[str] = set()
     current = tier
     while current not in seen:
         seen.add(current)
         if current in CATALOGUE:
             return current
-        parent = getattr(tiers.get(current), "extends", None)
+        found = tiers.get(current)
+        parent = None if found is None else found.extends
         if parent is None:
             return None
         current = parent
     return None  # an extends cycle: contract validation reports it
-
-
-def attainments(records: Iterable[Any]) -> list[Attainment]:
-    """The clock engine's attainment records (``sla.clocks.attainment``) as credit inputs."""
-    return [
-        Attainment(
-            r.metric,
-            r.attained,
-            target=r.target,
-            tier=r.tier,
-            period=r.period,
-            met=r.met,
-            total=r.total,
-            breaches=r.breaches,
-        )
-        for r in records
-    ]

@@ -9,8 +9,9 @@ the basis (the charges they are computed on); ``minimum_credit`` suppresses
 credits below it; ``claim_days`` requires a claim within that many days of
 the period's end (``None``: credits are automatic).
 
-The compliance figures come in as :class:`Attainment` records, a small input
-type that the clocks layer (or any other source) can fill in.
+The compliance figures come in as the clock engine's
+:class:`sla.clocks.Attainment` records (the one attainment type of the package;
+a user may also write them by hand).
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Final, Literal, TypeAlias
 
 import attrs
+import pendulum
 
 from sla._errors import PricingError, Problem
+from sla.clocks._compliance import Attainment
 from sla.money import Money
 from sla.pricing._common import (
     CTX,
     ZERO,
     Number,
     converter_problems,
+    fmt,
     fraction_to_decimal,
     items,
     money_problems,
@@ -39,74 +44,17 @@ from sla.pricing._common import (
     share_field,
     to_share,
 )
+from sla.tiers import Metric
 
 __all__ = [
-    "Attainment",
     "Band",
     "BandCredit",
     "BreachCredit",
+    "ClaimDeadline",
     "CreditLine",
     "CreditResult",
     "CreditSchedule",
 ]
-
-
-def _share(value: object, field: str = "attained") -> Fraction:
-    if isinstance(value, Fraction):
-        if not 0 <= value <= 1:
-            raise PricingError(f"{value} is not a share between 0 and 1", field=field)
-        return value
-    return Fraction(to_share(value, field))
-
-
-def _optional_share(value: object) -> Fraction | None:
-    return None if value is None else _share(value, "target")
-
-
-@attrs.frozen(slots=True)
-class Attainment:
-    """Compliance of one metric over one period, as the credit rules read it.
-
-    ``attained`` is the share of the target met (``Decimal("0.953")``,
-    ``Fraction(953, 1000)`` or ``"95.3%"``); ``met`` and ``total`` are the
-    counts behind it when known; ``breaches`` counts missed contacts.
-    """
-
-    metric: str
-    attained: Fraction = attrs.field(converter=_share)
-    target: Fraction | None = attrs.field(default=None, converter=_optional_share)
-    tier: str | None = None
-    period: str | None = None
-    met: int | None = None
-    total: int | None = None
-    breaches: int = 0
-
-    def __attrs_post_init__(self) -> None:
-        problems = []
-        for name in ("met", "total", "breaches"):
-            value = getattr(self, name)
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < 0
-            ):
-                problems.append(Problem(name, f"must be a non-negative int, got {value!r}"))
-        if isinstance(self.met, int) and isinstance(self.total, int) and self.met > self.total:
-            problems.append(Problem("met", f"{self.met} met out of only {self.total}"))
-        raise_problems(problems, "attainment")
-
-    @classmethod
-    def from_counts(cls, metric: str, met: int, total: int, **kw: object) -> Attainment:
-        """``met`` of ``total`` contacts in target (no contacts counts as 100 %)."""
-        if not isinstance(total, int) or not isinstance(met, int) or total < 0 or met < 0:
-            raise PricingError("met and total must be non-negative ints", field="total")
-        if met > total:
-            raise PricingError(f"{met} met out of only {total}", field="met")
-        share = Fraction(met, total) if total else Fraction(1)
-        return cls(metric, share, met=met, total=total, **kw)  # type: ignore[arg-type]
-
-    @property
-    def missed_target(self) -> bool:
-        """Whether ``attained`` is below ``target`` (``False`` without a target)."""
-        return self.target is not None and self.attained < self.target
 
 
 @attrs.frozen(slots=True)
@@ -137,10 +85,7 @@ class BandCredit:
     bands: tuple[Band, ...] = attrs.field(converter=_bands)
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        metric: object = self.metric
-        if not isinstance(metric, str) or not metric:
-            problems.append(Problem("metric", f"expected a metric name, got {metric!r}"))
+        problems = _metric_problems(self.metric)
         bands: object = self.bands
         if not isinstance(bands, tuple):
             problems.append(Problem("bands", f"expected a list of Band, got {bands!r}"))
@@ -221,6 +166,11 @@ class BandCredit:
             lower = upper
         return cls(metric, bands)
 
+    def promise(self) -> Decimal:
+        """The attainment below which a credit is due: the top of the best crediting band."""
+        crediting = [band.upper for band in self.bands if band.credit > 0]
+        return max(crediting, default=self.bands[-1].upper)
+
     def band_for(self, attained: Fraction) -> Band | None:
         """The band ``attained`` falls in (lower bound inclusive), if any."""
         for band in self.bands:
@@ -239,9 +189,7 @@ class BreachCredit:
 
     def __attrs_post_init__(self) -> None:
         problems, bad = converter_problems(self)
-        metric: object = self.metric
-        if not isinstance(metric, str) or not metric:
-            problems.append(Problem("metric", f"expected a metric name, got {metric!r}"))
+        problems.extend(_metric_problems(self.metric))
         problems.extend(money_problems(("amount", self.amount), optional=True))
         if self.amount is None and self.share is None and "share" not in bad:
             problems.append(Problem("amount", "give exactly one of amount and share"))
@@ -254,6 +202,19 @@ class BreachCredit:
 
 
 CreditRule = BandCredit | BreachCredit
+
+_METRICS = tuple(m.value for m in Metric)
+
+
+def _metric_problems(metric: object) -> list[Problem]:
+    """A misspelt metric would never match an attainment: the credit would silently vanish."""
+    if not isinstance(metric, str) or not metric:
+        return [Problem("metric", f"expected a metric name, got {metric!r}")]
+    if metric not in _METRICS:
+        return [
+            Problem("metric", f"unknown metric {metric!r}; expected one of {', '.join(_METRICS)}")
+        ]
+    return []
 
 
 def _rules(value: Iterable[CreditRule]) -> tuple[CreditRule, ...]:
@@ -284,6 +245,74 @@ class CreditResult:
     notes: tuple[str, ...]
 
 
+ClaimRule: TypeAlias = Literal[
+    "days_after_period", "days_after_incident", "end_of_following_month", "end_of_second_cycle"
+]
+_CLAIM_WORDS: Final = {
+    "days_after_period": "within {days} days of the end of the period",
+    "days_after_incident": "within {days} days of the incident",
+    "end_of_following_month": "by the end of the calendar month after the incident (Azure)",
+    "end_of_second_cycle": "by the end of the second billing cycle after the incident (AWS)",
+}
+
+
+@attrs.frozen(slots=True)
+class ClaimDeadline:
+    """When a service credit must be claimed, written as providers write it.
+
+    * ``"end_of_following_month"``: by the end of the calendar month after the
+      month of the incident (Microsoft Azure's SLA terms);
+    * ``"end_of_second_cycle"``: by the end of the second billing cycle after the
+      one in which the incident occurred (AWS service terms);
+    * ``"days_after_incident"``: within ``days`` days of the incident;
+    * ``"days_after_period"``: within ``days`` days of the end of the period.
+
+    Months are cut in the period's zone; the deadline itself is exclusive.
+    """
+
+    rule: ClaimRule
+    days: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if self.rule not in _CLAIM_WORDS:
+            problems.append(
+                Problem(
+                    "rule", f"unknown claim rule {self.rule!r}; one of {', '.join(_CLAIM_WORDS)}"
+                )
+            )
+        needs_days = self.rule in ("days_after_period", "days_after_incident")
+        days: object = self.days
+        if needs_days and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+            problems.append(Problem("days", f"needs a non-negative int of days, got {days!r}"))
+        elif not needs_days and days is not None:
+            problems.append(Problem("days", f"{self.rule} takes no days"))
+        raise_problems(problems, "claim deadline")
+
+    def describe(self) -> str:
+        """The rule in words, as the invoice prints it."""
+        return _CLAIM_WORDS[self.rule].format(days=self.days)
+
+    def deadline(
+        self, period_start: dt.datetime, period_end: dt.datetime, incident_at: dt.datetime | None
+    ) -> dt.datetime | None:
+        """The last instant (exclusive) a claim is accepted; ``None`` when it cannot be known."""
+        days = dt.timedelta(days=self.days or 0)
+        if self.rule == "days_after_period":
+            return period_end + days
+        if self.rule == "days_after_incident":
+            return None if incident_at is None else incident_at + days
+        start = pendulum.instance(period_start)
+        if self.rule == "end_of_following_month":
+            seen = start if incident_at is None else pendulum.instance(incident_at)
+            month = seen.in_timezone(start.timezone or "UTC").start_of("month")
+            return month.add(months=2)
+        cycle = pendulum.instance(period_end) - pendulum.instance(period_start)
+        if start.day == 1 and start.add(months=1) == pendulum.instance(period_end):
+            return start.add(months=3)  # monthly cycles: the end of the second one after
+        return period_end + 2 * cycle
+
+
 @attrs.frozen(slots=True)
 class CreditSchedule:
     """Credit rules, a cap (share of the basis), a minimum credit and a claim rule."""
@@ -293,6 +322,7 @@ class CreditSchedule:
     minimum_credit: Money | None = None
     claim_days: int | None = None
     basis: str = "charges"
+    claim: ClaimDeadline | None = None
 
     def __attrs_post_init__(self) -> None:
         problems, _ = converter_problems(self)
@@ -311,6 +341,11 @@ class CreditSchedule:
             or self.claim_days < 0
         ):
             problems.append(Problem("claim_days", "must be a non-negative int of days"))
+        claim: object = self.claim
+        if claim is not None and not isinstance(claim, ClaimDeadline):
+            problems.append(Problem("claim", f"expected a ClaimDeadline, got {claim!r}"))
+        elif claim is not None and self.claim_days is not None:
+            problems.append(Problem("claim", "give claim or claim_days, not both"))
         if self.basis not in ("charges", "fees"):
             problems.append(
                 Problem("basis", f"credit basis is 'charges' or 'fees', not {self.basis!r}")
@@ -327,6 +362,8 @@ class CreditSchedule:
         *,
         period_end: dt.datetime | None = None,
         claimed_at: dt.datetime | None = None,
+        period_start: dt.datetime | None = None,
+        incident_at: dt.datetime | None = None,
     ) -> CreditResult:
         """Credit lines for the compliance figures of a period, computed on ``basis``."""
         currency = basis.currency
@@ -352,36 +389,67 @@ class CreditSchedule:
                 f"credits of {total} are below the minimum credit {self.minimum_credit}: not issued"
             )
             applied = False
-        if applied and self.claim_days is not None:
-            deadline = (
-                None if period_end is None else period_end + dt.timedelta(days=self.claim_days)
+        deadline = self.claim_rule()
+        if applied and deadline is not None:
+            applied = _claim_accepted(
+                deadline, notes, period_start, period_end, claimed_at, incident_at
             )
-            if claimed_at is None:
-                notes.append(f"credits must be claimed within {self.claim_days} days: no claim")
-                applied = False
-            elif deadline is not None and claimed_at > deadline:
-                notes.append(
-                    f"claimed {claimed_at.isoformat()}, after the deadline {deadline.isoformat()}"
-                )
-                applied = False
         return CreditResult(tuple(lines), total, applied, tuple(notes))
+
+    def claim_rule(self) -> ClaimDeadline | None:
+        """The claim deadline (``claim_days`` is ``days_after_period``)."""
+        if self.claim is not None:
+            return self.claim
+        if self.claim_days is not None:
+            return ClaimDeadline("days_after_period", self.claim_days)
+        return None
+
+
+def _claim_accepted(
+    rule: ClaimDeadline,
+    notes: list[str],
+    period_start: dt.datetime | None,
+    period_end: dt.datetime | None,
+    claimed_at: dt.datetime | None,
+    incident_at: dt.datetime | None,
+) -> bool:
+    """Whether a claim meets the deadline; a refused claim says why in ``notes``."""
+    words = rule.describe()
+    if claimed_at is None:
+        notes.append(f"claim refused: credits must be claimed {words}, and no claim was made")
+        return False
+    if period_end is None:
+        return True
+    deadline = rule.deadline(period_start or period_end, period_end, incident_at)
+    if deadline is None:
+        notes.append(
+            f"claim refused: credits must be claimed {words}; the incident time is unknown"
+        )
+        return False
+    if claimed_at >= deadline:
+        notes.append(
+            f"claim refused: claimed {claimed_at.isoformat()}, after the deadline "
+            f"{deadline.isoformat()} (credits must be claimed {words})"
+        )
+        return False
+    notes.append(f"claim accepted: claimed {claimed_at.isoformat()}, before {deadline.isoformat()}")
+    return True
 
 
 def _credit(rule: CreditRule, att: Attainment, basis: Money) -> CreditLine | None:
-    where = f"{att.metric}" + (f" (tier {att.tier})" if att.tier else "")
-    shown = (
-        pct(fraction_to_decimal(att.attained, "attained"))
-        if _terminates(att.attained)
-        else f"{float(att.attained):.4%}"
-    )
+    # Plain words: the metric's label and percentages, never internal keys or band notation.
+    where = Metric(att.metric).label + (f" (service class {att.tier})" if att.tier else "")
+    shown = _percent_words(att.attained)
     if isinstance(rule, BandCredit):
         band = rule.band_for(att.attained)
         if band is None or band.credit == 0:
             return None
+        promise = att.target if att.target is not None else Fraction(rule.promise())
         return CreditLine(
             att.metric,
             basis * band.credit,
-            f"{where}: attained {shown}, band {band.label()}",
+            f"{where}: service level {shown} against a promise of {_percent_words(promise)}: "
+            f"{_percent_words(Fraction(band.credit))} credit",
             att.tier,
             att.attained,
             band=band,
@@ -392,11 +460,18 @@ def _credit(rule: CreditRule, att: Attainment, basis: Money) -> CreditLine | Non
     return CreditLine(
         att.metric,
         each * att.breaches,
-        f"{where}: {att.breaches} breach(es) × {each}",
+        f"{where}: {att.breaches} missed contact(s) × {each.rounded()} credit each",
         att.tier,
         att.attained,
         breaches=att.breaches,
     )
+
+
+def _percent_words(share: Fraction) -> str:
+    """``Fraction(29, 40)`` as ``"72.5 %"``; a share that does not terminate to 4 places."""
+    if _terminates(share):
+        return f"{fmt(CTX.multiply(fraction_to_decimal(share, 'share'), Decimal(100)))} %"
+    return f"{float(share) * 100:.4f} %"
 
 
 def _terminates(value: Fraction) -> bool:

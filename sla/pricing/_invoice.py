@@ -20,54 +20,17 @@ from typing import Any
 import attrs
 
 from sla._errors import PricingError, Problem
+from sla._explain import Explanation, explanation
+from sla.clocks._compliance import Attainment
 from sla.money import Currency, Money
-from sla.pricing._common import Number, Step, fmt, pct, to_decimal
-from sla.pricing._credits import Attainment
-from sla.pricing._periods import Period, prorate
-from sla.pricing._plans import LineKind, Plan, RawLine
+from sla.pricing._adjust import Coupon, Wallet, coupon_lines, tax_lines, wallet_line
+from sla.pricing._common import Number, fmt, to_decimal
+from sla.pricing._credits import CreditLine
+from sla.pricing._lines import Line, _round, _round_pieces, _sum
+from sla.pricing._periods import BillingPeriod, prorate
+from sla.pricing._plans import Plan, RawLine
 
 __all__ = ["Invoice", "Line", "Phase", "Quote", "invoice", "quote"]
-
-
-@attrs.frozen(slots=True)
-class Line:
-    """One invoice line: ``amount`` rounded once, ``unrounded`` kept for audit."""
-
-    kind: LineKind
-    description: str
-    amount: Money
-    unrounded: Money
-    charge: str | None = None
-    quantity: Decimal | None = None
-    steps: tuple[Step, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data; every amount and quantity as a string."""
-        return {
-            "kind": self.kind,
-            "description": self.description,
-            "charge": self.charge,
-            "quantity": None if self.quantity is None else f"{self.quantity:f}",
-            "amount": f"{self.amount.amount:f}",
-            "unrounded": f"{self.unrounded.amount:f}",
-            "steps": [s.to_dict() for s in self.steps],
-        }
-
-
-def _round(raw: RawLine, mode: str) -> Line:
-    return Line(
-        raw.kind,
-        raw.description,
-        raw.amount.rounded(mode),
-        raw.amount,
-        raw.charge,
-        raw.quantity,
-        raw.steps,
-    )
-
-
-def _sum(lines: Sequence[Line], currency: Currency) -> Money:
-    return sum((line.amount for line in lines), Money.zero(currency))
 
 
 class _Document:
@@ -106,28 +69,42 @@ class _Document:
         """A plain-text table of the lines and totals."""
         from sla.pricing._render import text_table
 
-        return text_table(self.title(), self.lines, self._totals(), self.currency)
+        table = text_table(self.title(), self.lines, self._totals(), self.currency)
+        notes: tuple[str, ...] = getattr(self, "notes", ())
+        return table + "".join(f"\nnote: {note}" for note in notes)
 
     def to_html(self) -> str:
         """An HTML table (every user-supplied text escaped)."""
+        from html import escape
+
         from sla.pricing._render import html_table
 
-        return html_table(self.title(), self.lines, self._totals(), self.currency)
+        table = html_table(self.title(), self.lines, self._totals(), self.currency)
+        notes: tuple[str, ...] = getattr(self, "notes", ())
+        if not notes:
+            return table
+        items = "".join(f"<li>{escape(note)}</li>" for note in notes)
+        return f'{table}\n<ul class="sla-invoice-notes">{items}</ul>'
 
     def _totals(self) -> list[tuple[str, Money]]:
         return [("subtotal", self.subtotal()), ("tax", self.tax), ("total", self.total)]
 
-    def explain(self) -> str:
-        """Every line with the steps that produced it."""
-        out = [self.title()]
+    def explain(self) -> Explanation:
+        """Every line with the steps that produced it: the package's one explanation type."""
+        steps: list[str] = []
         for line in self.lines:
-            out.append(
-                f"{line.kind:<10} {line.description}: {line.amount} "
+            steps.append(
+                f"{line.kind}: {line.description}: {line.amount} "
                 f"(unrounded {fmt(line.unrounded.amount)})"
             )
-            out.extend(f"             - {step}" for step in line.steps)
-        out.append(f"total {self.total}")
-        return "\n".join(out)
+            steps.extend(f"  - {step}" for step in line.steps)
+        return explanation(
+            self.title(),
+            self.total,
+            "sum of the lines, each rounded once",
+            {"currency": self.currency.code, "lines": len(self.lines)},
+            steps,
+        )
 
 
 @attrs.frozen(slots=True)
@@ -136,7 +113,7 @@ class Invoice(_Document):
 
     plan: str
     service_class: str | None
-    period: Period
+    period: BillingPeriod
     currency: Currency
     rounding: str
     lines: tuple[Line, ...]
@@ -249,23 +226,49 @@ def _span(phase: Phase) -> str:
     return f"in force from {start} to {end}"
 
 
-def _tax(plan: Plan, taxable: Money) -> Line | None:
-    if not plan.tax_rate:
-        return None
-    base = max(taxable, Money.zero(plan.currency))
-    raw = RawLine("tax", f"{plan.tax_label} {pct(plan.tax_rate)} of {base}", base * plan.tax_rate)
-    return _round(raw, plan.rounding)
+def _credit_lines(
+    credits: Sequence[CreditLine], plan: Plan, charged: Money, notes: list[str]
+) -> list[Line]:
+    """Credit lines rounded by the plan's rule, never above the charges unless the plan allows."""
+    toward_zero = plan.credit_rounding == "toward_zero"
+    mode = "ROUND_DOWN" if toward_zero else plan.rounding
+    rule = "toward zero" if toward_zero else f"{_mode_words(plan.rounding)} (the plan's rounding)"
+    notes.append(f"service credits rounded {rule}")
+    room = None if plan.credits_may_exceed_charges else max(charged, Money.zero(plan.currency))
+    out: list[Line] = []
+    for credit in credits:
+        text = f"service credit: {credit.reason}"
+        line = _round(RawLine("credit", text, -credit.amount, None), mode)
+        if room is not None and -line.amount > room:
+            cut = -room
+            notes.append(
+                f"credits limited to the charges of {charged}: a credit never makes the total "
+                "negative unless the plan allows it (credits_may_exceed_charges)"
+            )
+            line = attrs.evolve(line, amount=cut, unrounded=cut)
+        if room is not None:
+            room = room + line.amount
+        if line.amount:
+            out.append(line)
+    return out
+
+
+def _mode_words(mode: str) -> str:
+    return mode.removeprefix("ROUND_").lower().replace("_", "-")
 
 
 def invoice(
     plan: Plan | Sequence[Phase],
     usage: Mapping[str, Number] | None,
     compliance: Sequence[Attainment],
-    period: Period,
+    period: BillingPeriod,
     *,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     claimed_at: dt.datetime | None = None,
+    incident_at: dt.datetime | None = None,
+    coupons: Sequence[Coupon] = (),
+    wallet: Wallet | None = None,
 ) -> Invoice:
     """Invoice ``usage`` of ``period`` under ``plan`` with service credits for ``compliance``.
 
@@ -277,6 +280,19 @@ def invoice(
     ``period``).
     For a tier change, pass a list of :class:`Phase` (each with its own usage)
     and ``usage=None``; the last phase's plan sets rounding, tax and credits.
+
+    The lines come in one documented order, each rounded once:
+
+    1. each charge: included units and unit discounts, the model (prorated for a
+       recurring fee), amount then percent discounts, its minimum, its maximum;
+    2. the plan's minimum commitment (a true-up line);
+    3. service credits (before tax unless the plan says ``credits_before_tax=False``),
+       never more than the charges unless the plan allows it;
+    4. ``coupons``: amount coupons, then percent coupons, on the running subtotal,
+       never below zero;
+    5. taxes, one line per rate, rounded per invoice or per line as the plan says;
+    6. service credits after tax, when the plan puts them there;
+    7. the prepaid ``wallet``, drawn down after tax, never below a zero amount due.
     """
     if isinstance(plan, Plan):
         phases: Sequence[Phase] = [Phase(plan, usage or {}, start, end)]
@@ -287,8 +303,11 @@ def invoice(
         if not phases:
             raise PricingError("need at least one phase", field="plan")
     last = phases[-1].plan
-    if not isinstance(period, Period):
-        raise PricingError(f"expected a Period, got {period!r}", field="period")
+    if not isinstance(period, BillingPeriod):
+        raise PricingError(f"expected a BillingPeriod, got {period!r}", field="period")
+    # Days are counted in the plan's zone (when it names one): a calendar month is that
+    # month in the plan's zone.
+    period = period.in_zone(last.zone or period.zone)
     raws: list[RawLine] = []
     notes: list[str] = []
     problems: list[Problem] = []
@@ -303,7 +322,12 @@ def invoice(
                     f"{last.currency.code}",
                 )
             )
-        fraction = prorate(period, phase.start, phase.end, phase.plan.proration)
+        fraction = prorate(
+            period.in_zone(phase.plan.zone or period.zone),
+            phase.start,
+            phase.end,
+            phase.plan.proration,
+        )
         if fraction == 0:
             # Not in force during the period: nothing to bill, which is right for a plan that
             # starts later or ended earlier; but usage under it cannot have happened.
@@ -328,8 +352,8 @@ def invoice(
         raws.extend(phase.plan.raw_lines(phase.usage, fraction, label))
     if problems:
         raise PricingError.from_problems(problems, what="invoice")
-    lines = [_round(raw, last.rounding) for raw in raws]
-    credit_lines: list[Line] = []
+    lines = _round_pieces(raws, last.rounding)
+    credits: Sequence[CreditLine] = ()
     in_force = idle < len(phases)
     if last.credits is not None and compliance and not in_force:
         notes.append("no plan in force during the period: no service credits to compute")
@@ -337,21 +361,24 @@ def invoice(
         fees = [ln for ln in lines if ln.kind in ("fee", "proration")]
         basis = _sum(fees if last.credits.basis == "fees" else lines, last.currency)
         result = last.credits.evaluate(
-            compliance, basis, period_end=period.end, claimed_at=claimed_at
+            compliance,
+            basis,
+            period_end=period.end,
+            claimed_at=claimed_at,
+            period_start=period.start,
+            incident_at=incident_at,
         )
         notes.extend(result.notes)
-        if result.applied:
-            for c in result.lines:
-                raw = RawLine("credit", f"service credit: {c.reason}", -c.amount, None)
-                credit_lines.append(_round(raw, "ROUND_DOWN"))
-    if last.credits_before_tax:
-        lines.extend(credit_lines)
-        tax = _tax(last, _sum(lines, last.currency))
-        lines.extend([tax] if tax else [])
-    else:
-        tax = _tax(last, _sum(lines, last.currency))
-        lines.extend([tax] if tax else [])
-        lines.extend(credit_lines)
+        credits = result.lines if result.applied else ()
+    if credits and last.credits_before_tax:
+        lines.extend(_credit_lines(credits, last, _sum(lines, last.currency), notes))
+    lines.extend(coupon_lines(coupons, last, _sum(lines, last.currency)))
+    lines.extend(tax_lines(last, lines))
+    if credits and not last.credits_before_tax:
+        lines.extend(_credit_lines(credits, last, _sum(lines, last.currency), notes))
+    if wallet is not None:
+        drawn = wallet_line(wallet, last, _sum(lines, last.currency))
+        lines.extend([drawn] if drawn is not None else [])
     return Invoice(
         last.name,
         last.service_class,
@@ -377,8 +404,7 @@ def quote(
     from fractions import Fraction
 
     lines = [_round(raw, plan.rounding) for raw in plan.raw_lines(expected_usage, Fraction(1))]
-    tax = _tax(plan, _sum(lines, plan.currency))
-    lines.extend([tax] if tax else [])
+    lines.extend(tax_lines(plan, lines))
     if contacts is None:
         count = sum(
             (

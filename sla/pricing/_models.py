@@ -1,8 +1,10 @@
 """Unit-based charge models: flat, per unit, package, graduated and volume tiers.
 
 Every model is a frozen value with ``charge(quantity) -> Money`` (exact,
-unrounded) and ``explain(quantity) -> tuple[Step, ...]`` (one step per tier or
-package count; the steps sum to the charge). Tier bounds are stored as
+unrounded), ``steps(quantity) -> tuple[Step, ...]`` (one step per tier or
+package count; the steps sum to the charge), ``explain(quantity)`` (the
+package's :class:`~sla.Explanation`) and ``charge_many(column, scale)`` (exact
+amounts for a whole numpy column, used by batch rating). Band bounds are stored as
 ``(lower, upper]``: a quantity ``q`` falls in the tier with ``lower < q <= upper``
 (zero falls in the first tier), so fractional quantities between integer
 bounds land in the right tier. Tiers and ``up_to`` rows live in ``_tiers``.
@@ -16,8 +18,10 @@ from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 import attrs
+import numpy as np
 
 from sla._errors import PricingError, Problem
+from sla._explain import Explanation
 from sla.money import Currency, Money
 from sla.pricing._common import (
     CTX,
@@ -28,6 +32,7 @@ from sla.pricing._common import (
     check_quantity_rounding,
     converter_problems,
     decimal_field,
+    explained,
     fmt,
     items,
     money_problems,
@@ -36,9 +41,10 @@ from sla.pricing._common import (
     to_decimal,
     total_of,
 )
-from sla.pricing._tiers import Tier as Tier
+from sla.pricing._tiers import PriceBand as PriceBand
 from sla.pricing._tiers import check_tiers as check_tiers
 from sla.pricing._tiers import tiers_up_to as tiers_up_to
+from sla.pricing._vector import Column, Scaled, digits, div_round, money_digits, scaled, widen
 
 __all__ = [
     "ChargeModel",
@@ -46,7 +52,7 @@ __all__ = [
     "Graduated",
     "Package",
     "PerUnit",
-    "Tier",
+    "PriceBand",
     "Transform",
     "Volume",
     "check_tiers",
@@ -68,8 +74,28 @@ class ChargeModel(Protocol):
         """The exact, unrounded charge for ``quantity``."""
         ...
 
-    def explain(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: Number) -> tuple[Step, ...]:
         """The steps that make up :meth:`charge` (they sum to it exactly)."""
+        ...
+
+    def explain(self, quantity: Number) -> Explanation:
+        """:meth:`charge` explained: the package's one :class:`~sla.Explanation`."""
+        ...
+
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        """Exact amounts for a column of quantities in units of ``10**-scale``.
+
+        Returns ``(amounts, amount_scale)``: integers in units of
+        ``10**-amount_scale``. Batch rating calls this one method on every
+        model; it never switches on the model's type. A model that prices
+        each row on its own (a share of each transaction) says so with
+        ``per_row = True``; the others price the sum of a group's rows.
+        """
+        ...
+
+    @property
+    def per_row(self) -> bool:
+        """Whether each row is priced on its own (transactions) rather than the group's sum."""
         ...
 
 
@@ -109,8 +135,44 @@ def _transformed(transform: Transform | None, quantity: Number) -> Decimal:
     return q if transform is None else transform.apply(q)
 
 
+def _transformed_many(
+    transform: Transform | None, quantities: Column, scale: int, *bounds: Decimal
+) -> tuple[Column, int]:
+    """A quantity column after the transform, at a scale exact for ``bounds`` too."""
+    if transform is not None:
+        if transform.rounding is None:
+            raise PricingError("batch rating needs a rounded transform", field="transform.rounding")
+        divisor = transform.divide_by
+        need = max(scale, digits(divisor))
+        column = quantities * 10 ** (need - scale)
+        quantities = div_round(column, scaled(divisor, need), transform.rounding)
+        scale = 0
+    need = max([scale, *map(digits, bounds)])
+    return quantities * 10 ** (need - scale) if need > scale else quantities, need
+
+
+class _ByGroup:
+    """Models that price the sum of a group's rows (every model but per-transaction shares)."""
+
+    __slots__ = ()
+
+    @property
+    def per_row(self) -> bool:
+        return False
+
+    def explain(self, quantity: Number) -> Explanation:
+        """:meth:`charge` explained step by step (the steps sum to it exactly)."""
+        model: ChargeModel = self  # type: ignore[assignment]
+        return explained(
+            f"{type(self).__name__.lower()} charge",
+            quantity_of(quantity),
+            model.steps(quantity),
+            model.currency,
+        )
+
+
 @attrs.frozen(slots=True)
-class Flat:
+class Flat(_ByGroup):
     """A fixed amount whatever the quantity (a monthly fee, a setup fee)."""
 
     amount: Money
@@ -134,13 +196,20 @@ class Flat:
         quantity_of(quantity)
         return self.amount
 
-    def explain(self, quantity: Number = 0) -> tuple[Step, ...]:
+    def steps(self, quantity: Number = 0) -> tuple[Step, ...]:
         quantity_of(quantity)
-        return (Step("flat fee", self.amount, flat=self.amount),)
+        # Not a tier's flat fee (Step.flat): a recurring flat fee is prorated like any fee.
+        return (Step("flat fee", self.amount),)
+
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        p = money_digits(self.amount)
+        price = scaled(self.amount.amount, p)
+        kind = np.int64 if price < 2**62 else object
+        return np.full(len(quantities), price, dtype=kind), p
 
 
 @attrs.frozen(slots=True)
-class PerUnit:
+class PerUnit(_ByGroup):
     """``price`` per unit; fractional quantities allowed (minutes, agent hours)."""
 
     price: Money
@@ -169,13 +238,19 @@ class PerUnit:
             return self.price * quantity
         return self.price * _transformed(self.transform, quantity)
 
-    def explain(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: Number) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         return (Step("per unit", self.price * q, quantity=q, unit_price=self.price),)
 
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        units, us = _transformed_many(self.transform, quantities, scale)
+        p = money_digits(self.price)
+        price = scaled(self.price.amount, p)
+        return widen(units, price) * price, us + p
+
 
 @attrs.frozen(slots=True)
-class Package:
+class Package(_ByGroup):
     """``price`` per started block of ``size`` units after ``free`` units.
 
     Blocks round up by default (a started block is a whole block); ``"down"``
@@ -219,7 +294,15 @@ class Package:
     def charge(self, quantity: Number) -> Money:
         return self.price * self.packages(quantity)
 
-    def explain(self, quantity: Number) -> tuple[Step, ...]:
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        units, us = _transformed_many(self.transform, quantities, scale, self.size, self.free)
+        billable = np.maximum(units - scaled(self.free, us), 0)
+        packs = div_round(billable, scaled(self.size, us), self.rounding)
+        p = money_digits(self.price)
+        price = scaled(self.price.amount, p)
+        return widen(packs, price) * price, p
+
+    def steps(self, quantity: Number) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         n = self.packages(q)
         steps = []
@@ -250,16 +333,16 @@ def transform_problems(transform: object) -> list[Problem]:
     return [Problem("transform", f"expected a Transform or None, got {transform!r}")]
 
 
-def _tiers_field(value: object) -> tuple[Tier, ...]:
-    result: tuple[Tier, ...] = items(value)
+def _tiers_field(value: object) -> tuple[PriceBand, ...]:
+    result: tuple[PriceBand, ...] = items(value)
     return result
 
 
-class _Tiered:
+class _Tiered(_ByGroup):
     """Shared validation and lookup of graduated and volume tiers."""
 
     __slots__ = ()
-    tiers: tuple[Tier, ...]
+    tiers: tuple[PriceBand, ...]
     flat_at_zero: bool
     transform: Transform | None
 
@@ -268,7 +351,7 @@ class _Tiered:
         if isinstance(tiers, tuple):
             problems = check_tiers(tiers)
         else:
-            problems = [Problem("tiers", f"expected a list of Tier, got {tiers!r}")]
+            problems = [Problem("tiers", f"expected a list of PriceBand, got {tiers!r}")]
         flat_at_zero: object = self.flat_at_zero
         if not isinstance(flat_at_zero, bool):
             problems.append(
@@ -282,6 +365,18 @@ class _Tiered:
     def currency(self) -> Currency:
         return self.tiers[0].unit_price.currency
 
+    def _columns(
+        self, quantities: Column, scale: int
+    ) -> tuple[Column, int, list[int], list[int], int]:
+        """Units at an exact scale, scaled unit prices and flat fees, and the price scale."""
+        bounds = [b for t in self.tiers for b in (t.lower, t.upper) if b is not None]
+        units, us = _transformed_many(self.transform, quantities, scale, *bounds)
+        p = money_digits(*(t.unit_price for t in self.tiers), *(t.flat for t in self.tiers))
+        prices = [scaled(t.unit_price.amount, p) for t in self.tiers]
+        flats = [0 if t.flat is None else scaled(t.flat.amount, p) * 10**us for t in self.tiers]
+        units = widen(units, max(prices), sum(flats))
+        return units, us, prices, flats, p
+
 
 @attrs.frozen(slots=True)
 class Graduated(_Tiered):
@@ -291,7 +386,7 @@ class Graduated(_Tiered):
     at zero quantity.
     """
 
-    tiers: tuple[Tier, ...] = attrs.field(converter=_tiers_field)
+    tiers: tuple[PriceBand, ...] = attrs.field(converter=_tiers_field)
     flat_at_zero: bool = True
     transform: Transform | None = None
 
@@ -305,7 +400,24 @@ class Graduated(_Tiered):
         """From Stripe-style ``(up_to, unit_price[, flat])`` rows."""
         return cls(tiers_up_to(rows, currency), **kw)  # type: ignore[arg-type]
 
-    def explain(self, quantity: Number) -> tuple[Step, ...]:
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        units, us, prices, flats, p = self._columns(quantities, scale)
+        total = np.zeros_like(units)
+        for i, t in enumerate(self.tiers):
+            lo = scaled(t.lower, us)
+            width = units - lo
+            if t.upper is not None:
+                width = np.minimum(width, scaled(t.upper, us) - lo)
+            width = np.maximum(width, 0)
+            total = total + width * prices[i]
+            if flats[i]:
+                entered = width > 0
+                if i == 0 and self.flat_at_zero:
+                    entered = entered | (units == 0)
+                total = total + entered * flats[i]
+        return total, us + p
+
+    def steps(self, quantity: Number) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         steps = []
         for i, tier in enumerate(self.tiers):
@@ -330,7 +442,7 @@ class Graduated(_Tiered):
         return tuple(steps)
 
     def charge(self, quantity: Number) -> Money:
-        return total_of(self.explain(quantity), self.currency)
+        return total_of(self.steps(quantity), self.currency)
 
 
 @attrs.frozen(slots=True)
@@ -342,7 +454,7 @@ class Volume(_Tiered):
     quantity and the price applies to the prorated units.
     """
 
-    tiers: tuple[Tier, ...] = attrs.field(converter=_tiers_field)
+    tiers: tuple[PriceBand, ...] = attrs.field(converter=_tiers_field)
     flat_at_zero: bool = True
     transform: Transform | None = None
     _uppers: tuple[Decimal, ...] = attrs.field(init=False, repr=False, eq=False)
@@ -361,7 +473,19 @@ class Volume(_Tiered):
         """The index of the tier a (transformed) quantity falls in."""
         return bisect_left(self._uppers, _transformed(self.transform, quantity))
 
-    def explain(self, quantity: Number) -> tuple[Step, ...]:
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        units, us, prices, flats, p = self._columns(quantities, scale)
+        bounds = [scaled(u, us) for u in self._uppers]
+        if units.dtype == object or max(bounds, default=0) >= 2**62:
+            units = units.astype(object)
+        uppers = np.array(bounds, dtype=units.dtype)
+        idx = np.searchsorted(uppers, units, side="left")
+        unit_p = np.asarray(prices, dtype=units.dtype)[idx]
+        flat = np.asarray(flats, dtype=units.dtype)[idx]
+        charged = (units > 0) | self.flat_at_zero
+        return units * unit_p + flat * charged, us + p
+
+    def steps(self, quantity: Number) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         i = bisect_left(self._uppers, q)
         tier = self.tiers[i]
@@ -380,4 +504,4 @@ class Volume(_Tiered):
         )
 
     def charge(self, quantity: Number) -> Money:
-        return self.explain(quantity)[0].amount
+        return self.steps(quantity)[0].amount

@@ -15,8 +15,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import attrs
+import numpy as np
 
 from sla._errors import MoneyError, PricingError, Problem
+from sla._explain import Explanation
 from sla.money import Currency, Money
 from sla.pricing._common import (
     CTX,
@@ -25,6 +27,7 @@ from sla.pricing._common import (
     Step,
     converter_problems,
     decimal_field,
+    explained,
     fmt,
     money_problems,
     optional_decimal_field,
@@ -35,6 +38,7 @@ from sla.pricing._common import (
     total_of,
 )
 from sla.pricing._models import ChargeModel
+from sla.pricing._vector import Column, Scaled, digits, money_digits, rescale, scaled, widen
 
 __all__ = ["GraduatedPercentage", "GreaterOf", "PercentTier", "Percentage"]
 
@@ -80,10 +84,7 @@ class Percentage:
     rate: Decimal = attrs.field(converter=decimal_field("rate"))  # type: ignore[misc]
     fixed: Money | None = None
     free_events: int | None = None
-    free_amount: Decimal | None = attrs.field(
-        default=None,
-        converter=optional_decimal_field("free_amount"),  # type: ignore[misc]
-    )
+    free_amount: Money | None = None
     min_per_tx: Money | None = None
     max_per_tx: Money | None = None
     currency_code: str | Currency | None = attrs.field(default=None, repr=False)
@@ -92,6 +93,7 @@ class Percentage:
     def __attrs_post_init__(self) -> None:
         monies = [
             ("fixed", self.fixed),
+            ("free_amount", self.free_amount),
             ("min_per_tx", self.min_per_tx),
             ("max_per_tx", self.max_per_tx),
         ]
@@ -139,11 +141,45 @@ class Percentage:
     def currency(self) -> Currency:
         return self._currency
 
-    def explain(self, quantity: Amounts) -> tuple[Step, ...]:
+    @property
+    def per_row(self) -> bool:
+        """Each row of a batch is one transaction, priced on its own."""
+        return True
+
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        """The fee of each transaction (one row each), exact.
+
+        Free allowances depend on the order of a customer's transactions, which a
+        column does not carry: a plan with ``free_events`` or ``free_amount`` is
+        invoiced with :func:`~sla.pricing.invoice`, not rated in batch.
+        """
+        if self.free_events is not None or self.free_amount is not None:
+            raise PricingError(
+                "free allowances depend on transaction order; batch rating refuses them "
+                "(invoice the transactions instead)",
+                field="free_events" if self.free_events is not None else "free_amount",
+            )
+        r = digits(self.rate)
+        rate = scaled(self.rate, r)
+        out = max(scale + r, money_digits(self.fixed, self.min_per_tx, self.max_per_tx))
+        fees = rescale((widen(quantities, rate * 10 ** (out - scale - r)) * rate, scale + r), out)
+        if self.fixed is not None:
+            fees = fees + scaled(self.fixed.amount, out)
+        if self.min_per_tx is not None:
+            fees = np.maximum(fees, scaled(self.min_per_tx.amount, out))
+        if self.max_per_tx is not None:
+            fees = np.minimum(fees, scaled(self.max_per_tx.amount, out))
+        return fees, out
+
+    def explain(self, quantity: Amounts) -> Explanation:
+        """:meth:`charge` explained step by step."""
+        return explained("percentage charge", quantity, self.steps(quantity), self._currency)
+
+    def steps(self, quantity: Amounts) -> tuple[Step, ...]:
         cur = self._currency
         zero = Money.zero(cur)
         events_left = self.free_events
-        amount_left = self.free_amount
+        amount_left = None if self.free_amount is None else self.free_amount.amount
         limited = events_left is not None or amount_left is not None
         charged_value = ZERO
         free_value = ZERO
@@ -211,7 +247,7 @@ class Percentage:
         return tuple(steps)
 
     def charge(self, quantity: Amounts) -> Money:
-        return total_of(self.explain(quantity), self._currency)
+        return total_of(self.steps(quantity), self._currency)
 
 
 @attrs.frozen(slots=True)
@@ -243,10 +279,16 @@ class GraduatedPercentage:
     """
 
     tiers: tuple[PercentTier, ...] = attrs.field(converter=_percent_tiers)
-    currency_code: str | Currency = attrs.field(default="USD")
+    currency_code: str | Currency
+    flat_at_zero: bool = True
 
     def __attrs_post_init__(self) -> None:
         problems = []
+        flat_at_zero: object = self.flat_at_zero
+        if not isinstance(flat_at_zero, bool):
+            problems.append(
+                Problem("flat_at_zero", f"expected True or False, got {flat_at_zero!r}")
+            )
         currency: Currency | None = None
         try:
             currency = Currency(self.currency_code)
@@ -290,9 +332,16 @@ class GraduatedPercentage:
 
     @classmethod
     def up_to(
-        cls, rows: Iterable[Sequence[object]], currency: str | Currency = "USD"
+        cls,
+        rows: Iterable[Sequence[object]],
+        currency: str | Currency,
+        *,
+        flat_at_zero: bool = True,
     ) -> GraduatedPercentage:
-        """From ``(up_to, rate[, flat])`` rows; rates as ``"10%"`` or ``Decimal("0.1")``."""
+        """From ``(up_to, rate[, flat])`` rows; rates as ``"10%"`` or ``Decimal("0.1")``.
+
+        The currency is required: a plan never falls back to dollars silently.
+        """
         problems: list[Problem] = []
         cur: Currency | None = None
         try:
@@ -318,13 +367,47 @@ class GraduatedPercentage:
         if problems:
             raise PricingError.from_problems(problems, what="graduated percentage tiers")
         assert cur is not None
-        return cls(tiers, cur)
+        return cls(tiers, cur, flat_at_zero)
 
     @property
     def currency(self) -> Currency:
         return Currency(self.currency_code)
 
-    def explain(self, quantity: Number | Money) -> tuple[Step, ...]:
+    @property
+    def per_row(self) -> bool:
+        """A batch prices the sum of a group's amounts (as :meth:`charge` prices one amount)."""
+        return False
+
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        bounds = [b for t in self.tiers for b in (t.lower, t.upper) if b is not None]
+        qs = max([scale, *map(digits, bounds)])
+        amounts = quantities * 10 ** (qs - scale) if qs > scale else quantities
+        r = max([0, *(digits(t.rate) for t in self.tiers)])
+        out = max(qs + r, money_digits(*(t.flat for t in self.tiers)))
+        rates = [scaled(t.rate, r) * 10 ** (out - qs - r) for t in self.tiers]
+        flats = [0 if t.flat is None else scaled(t.flat.amount, out) for t in self.tiers]
+        amounts = widen(amounts, max(rates), sum(flats))
+        total = np.zeros_like(amounts)
+        for i, t in enumerate(self.tiers):
+            lo = scaled(t.lower, qs)
+            part = amounts - lo
+            if t.upper is not None:
+                part = np.minimum(part, scaled(t.upper, qs) - lo)
+            part = np.maximum(part, 0)
+            total = total + part * rates[i]
+            if flats[i]:
+                entered = part > 0
+                if i == 0 and self.flat_at_zero:
+                    entered = entered | (amounts == 0)
+                total = total + entered * flats[i]
+        return total, out
+
+    def explain(self, quantity: Number | Money) -> Explanation:
+        """:meth:`charge` explained band by band."""
+        shown = quantity if isinstance(quantity, Money) else _amount(quantity, self.currency, "q")
+        return explained("graduated percentage", shown, self.steps(quantity), self.currency)
+
+    def steps(self, quantity: Number | Money) -> tuple[Step, ...]:
         cur = self.currency
         q = _amount(quantity, cur, "quantity")
         steps = []
@@ -334,7 +417,8 @@ class GraduatedPercentage:
             top = q if tier.upper is None else min(q, tier.upper)
             part = CTX.subtract(top, tier.lower)
             amount = Money(CTX.multiply(part, tier.rate), cur)
-            if tier.flat is not None and part > 0:
+            entered = part > 0 or (i == 0 and self.flat_at_zero)
+            if tier.flat is not None and entered:
                 amount = amount + tier.flat
             upper = "∞" if tier.upper is None else fmt(tier.upper)
             steps.append(
@@ -343,13 +427,13 @@ class GraduatedPercentage:
                     amount,
                     quantity=part,
                     rate=tier.rate,
-                    flat=tier.flat if part > 0 else None,
+                    flat=tier.flat if entered else None,
                 )
             )
         return tuple(steps)
 
     def charge(self, quantity: Number | Money) -> Money:
-        return total_of(self.explain(quantity), self.currency)
+        return total_of(self.steps(quantity), self.currency)
 
 
 def _percent_row(
@@ -405,13 +489,32 @@ class GreaterOf:
     def currency(self) -> Currency:
         return self.minimum.currency
 
-    def explain(self, quantity: object) -> tuple[Step, ...]:
-        steps = self.model.explain(quantity)  # type: ignore[arg-type]
+    @property
+    def per_row(self) -> bool:
+        return False
+
+    def steps(self, quantity: object) -> tuple[Step, ...]:
+        steps = self.model.steps(quantity)  # type: ignore[arg-type]
         subtotal = total_of(steps, self.currency)
         if subtotal < self.minimum:
             top_up = self.minimum - subtotal
             return (*steps, Step(f"raised to the minimum {fmt(self.minimum.amount)}", top_up))
         return steps
 
+    def explain(self, quantity: object) -> Explanation:
+        """:meth:`charge` explained: the model's steps and any top-up to the minimum."""
+        return explained("greater-of charge", quantity, self.steps(quantity), self.currency)
+
+    def charge_many(self, quantities: Column, scale: int) -> Scaled:
+        if self.model.per_row:
+            raise PricingError(
+                "batch rating of a minimum over per-transaction shares is not supported "
+                "(the minimum applies to a group's sum); invoice it instead",
+                field="model",
+            )
+        amounts = self.model.charge_many(quantities, scale)
+        out = max(amounts[1], money_digits(self.minimum))
+        return np.maximum(rescale(amounts, out), scaled(self.minimum.amount, out)), out
+
     def charge(self, quantity: object) -> Money:
-        return total_of(self.explain(quantity), self.currency)
+        return total_of(self.steps(quantity), self.currency)

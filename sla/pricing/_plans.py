@@ -28,6 +28,7 @@ import attrs
 
 from sla._errors import PricingError, Problem
 from sla.money import Currency, Money
+from sla.pricing._adjust import TaxRate, TaxRounding
 from sla.pricing._common import (
     CTX,
     ZERO,
@@ -53,7 +54,17 @@ from sla.pricing._periods import ProrationUnit, _zone
 __all__ = ["Charge", "Discount", "LineKind", "Plan", "RawLine"]
 
 LineKind: TypeAlias = Literal[
-    "fee", "proration", "usage", "overage", "discount", "true-up", "cap", "credit", "tax"
+    "fee",
+    "proration",
+    "usage",
+    "overage",
+    "discount",
+    "true-up",
+    "cap",
+    "credit",
+    "coupon",
+    "tax",
+    "prepaid",
 ]
 
 
@@ -157,9 +168,24 @@ class Charge:
     minimum: Money | None = None
     maximum: Money | None = None
     description: str = ""
+    unit: str = ""
+    prorate_tier_flat: bool = False
+    prorate_included: bool = True
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self.problems(), f"charge {self.name!r}")
+
+    @property
+    def unit_words(self) -> str:
+        """What the invoice calls the metric's units: ``unit``, else words from the metric.
+
+        ``contacts.voice`` reads as "voice contacts": an invoice never shows an internal key.
+        """
+        if self.unit:
+            return self.unit
+        if self.metric is None:
+            return ""
+        return " ".join(reversed(self.metric.replace("_", " ").split(".")))
 
     def problems(self, currency: Currency | None = None) -> list[Problem]:
         """Every problem with this charge (currency mixes checked against ``currency``)."""
@@ -178,9 +204,13 @@ class Charge:
                 )
         if self.metric is not None and (not isinstance(self.metric, str) or not self.metric):
             found.append(Problem("metric", f"expected a metric name or None, got {self.metric!r}"))
-        for name in ("recurring",):
-            if not isinstance(getattr(self, name), bool):
-                found.append(Problem(name, f"expected True or False, got {self.recurring!r}"))
+        for name in ("recurring", "prorate_tier_flat", "prorate_included"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                found.append(Problem(name, f"expected True or False, got {value!r}"))
+        unit: object = self.unit
+        if not isinstance(unit, str):
+            found.append(Problem("unit", f"expected text, got {unit!r}"))
         money = money_problems(("minimum", self.minimum), ("maximum", self.maximum), optional=True)
         found.extend(money)
         for name in ("minimum", "maximum"):
@@ -215,29 +245,39 @@ class Charge:
         """The unrounded lines of this charge for ``quantity`` (``fraction`` of a period)."""
         cur = self.model.currency
         raw = to_decimal(quantity, f"usage[{self.metric}]")
-        billable = max(ZERO, CTX.subtract(raw, self.included))
+        partial = fraction != 1
+        included = self.included
+        if partial and included and self.prorate_included:
+            included = _prorated_number(included, fraction)
+        billable = max(ZERO, CTX.subtract(raw, included))
         notes = []
         if self.included:
-            notes.append(f"{fmt(min(raw, self.included))} of {fmt(self.included)} included")
+            notes.append(f"{fmt(min(raw, included))} of {fmt(included)} included")
         for d in self.discounts:
             if d.kind == "units" and isinstance(d.value, Decimal):
                 taken = min(billable, d.value)
                 billable = CTX.subtract(billable, taken)
                 notes.append(f"{fmt(taken)} units off{' (' + d.label + ')' if d.label else ''}")
-        steps = self.model.explain(billable)
+        steps = self.model.steps(billable)
         amount = sum((s.amount for s in steps), Money.zero(cur))
-        scale = Decimal(1)
+        scaled = False
         kind: LineKind = "overage" if self.included else "usage"
         text = self.description or self.name
         if self.recurring:
             kind = "fee"
-            if fraction != 1:
+            if partial:
                 kind = "proration"
-                scale = CTX.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
-                amount = amount * scale
+                scaled = True
+                # Tier flat fees are billed whole unless the charge says otherwise (Lago).
+                flats = sum((st.flat for st in steps if st.flat is not None), Money.zero(cur))
+                if self.prorate_tier_flat or not flats:
+                    amount = prorated(amount, fraction)
+                else:
+                    amount = prorated(amount - flats, fraction) + flats
+                    notes.append(f"tier flat fee {flats} billed whole")
                 text += f" × {fraction.numerator}/{fraction.denominator} of the period"
         if self.metric is not None:
-            text += f": {fmt(billable)} {self.metric}"
+            text += f": {fmt(billable)} {self.unit_words}"
         if notes:
             text += f" ({'; '.join(notes)})"
         out = [RawLine(kind, text, amount, self.name, billable, steps)]
@@ -254,8 +294,11 @@ class Charge:
                 off = net * d.value
                 out.append(RawLine("discount", f"{label} ({pct(d.value)} off)", -off, self.name))
                 net = net - off
-        minimum = None if self.minimum is None else self.minimum * scale
-        maximum = None if self.maximum is None else self.maximum * scale
+        minimum = self.minimum
+        maximum = self.maximum
+        if scaled:
+            minimum = None if minimum is None else prorated(minimum, fraction)
+            maximum = None if maximum is None else prorated(maximum, fraction)
         if minimum is not None and net < minimum:
             out.append(
                 RawLine(
@@ -271,6 +314,22 @@ class Charge:
                 RawLine("cap", f"{self.name}: capped at {maximum}", maximum - net, self.name)
             )
         return out
+
+
+def _taxes(value: Iterable[TaxRate]) -> tuple[TaxRate, ...]:
+    result: tuple[TaxRate, ...] = items(value)
+    return result
+
+
+def prorated(amount: Money, fraction: Fraction) -> Money:
+    """``amount × fraction``: multiplied first, divided once (exact when the share terminates)."""
+    if fraction == 1:
+        return amount
+    return amount * fraction.numerator / fraction.denominator
+
+
+def _prorated_number(value: Decimal, fraction: Fraction) -> Decimal:
+    return CTX.divide(CTX.multiply(value, Decimal(fraction.numerator)), fraction.denominator)
 
 
 def _charges(value: Iterable[Charge]) -> tuple[Charge, ...]:
@@ -299,8 +358,12 @@ class Plan:
     tax_label: str = "tax"
     credits: CreditSchedule | None = None
     credits_before_tax: bool = True
-    zone: str = "UTC"
+    zone: str | None = None
     proration: ProrationUnit = "day"
+    credit_rounding: Literal["plan", "toward_zero"] = "plan"
+    credits_may_exceed_charges: bool = False
+    taxes: tuple[TaxRate, ...] = attrs.field(default=(), converter=_taxes)
+    tax_rounding: TaxRounding = "per_invoice"
 
     def __attrs_post_init__(self) -> None:
         problems, bad = converter_problems(self)
@@ -356,6 +419,12 @@ class Plan:
                 )
         raise_problems(problems, f"plan {self.name!r}")
 
+    def tax_rates(self) -> tuple[TaxRate, ...]:
+        """Every tax of the plan: ``tax_rate`` (on every line) first, then ``taxes``."""
+        if not self.tax_rate:
+            return self.taxes
+        return (TaxRate(self.tax_label, self.tax_rate), *self.taxes)
+
     def charge(self, name: str) -> Charge:
         """The charge called ``name``."""
         for charge in self.charges:
@@ -384,9 +453,7 @@ class Plan:
                     attrs.evolve(line, description=label + line.description) if label else line
                 )
         if self.commitment is not None:
-            committed = self.commitment * CTX.divide(
-                Decimal(fraction.numerator), Decimal(fraction.denominator)
-            )
+            committed = prorated(self.commitment, fraction)
             spent = sum((line.amount for line in out), Money.zero(self.currency))
             if spent < committed:
                 out.append(
@@ -404,7 +471,8 @@ def _plan_option_problems(plan: Plan) -> list[Problem]:
     found = []
     try:
         zone_problem = None
-        _zone(plan.zone)
+        if plan.zone is not None:
+            _zone(plan.zone)
     except PricingError as error:
         zone_problem = error.reason
     except TypeError:
@@ -415,6 +483,22 @@ def _plan_option_problems(plan: Plan) -> list[Problem]:
         value = getattr(plan, name)
         if value is not None and not isinstance(value, str):
             found.append(Problem(name, f"expected text or None, got {value!r}"))
+    if plan.credit_rounding not in ("plan", "toward_zero"):
+        found.append(
+            Problem("credit_rounding", f"'plan' or 'toward_zero', not {plan.credit_rounding!r}")
+        )
+    if plan.tax_rounding not in ("per_invoice", "per_line"):
+        found.append(
+            Problem("tax_rounding", f"'per_invoice' or 'per_line', not {plan.tax_rounding!r}")
+        )
+    taxes: object = plan.taxes
+    if not isinstance(taxes, tuple) or not all(isinstance(t, TaxRate) for t in taxes):
+        found.append(Problem("taxes", f"expected a list of TaxRate, got {taxes!r}"))
+    exceed: object = plan.credits_may_exceed_charges
+    if not isinstance(exceed, bool):
+        found.append(
+            Problem("credits_may_exceed_charges", f"expected True or False, got {exceed!r}")
+        )
     label: object = plan.tax_label
     before_tax: object = plan.credits_before_tax
     if not isinstance(label, str):

@@ -4,7 +4,7 @@ pydantic checks the shape (known keys, types); the conversion to core
 objects then checks the meaning (tier gaps and overlaps, negative prices,
 currency mixes) and collects every problem into one :class:`~sla.PricingError`.
 
-Tier lists come in three spellings, all converted to ``(lower, upper]``:
+Band lists come in three spellings, all converted to ``(lower, upper]``:
 
 * ours: ``{"up_to": 5, "unit_price": "7.00", "flat": "0"}`` (major units);
 * Stripe: ``{"up_to": 5 | "inf", "unit_amount": 700, "flat_amount": 0}``
@@ -25,10 +25,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sla._errors import PricingError, Problem, SLAError
+from sla.contracts._io import _unique_pairs, _UniqueKeyLoader
 from sla.money import Currency, Money
+from sla.pricing._adjust import TaxRate
+from sla.pricing._blocks import Blocks, BlockTier
 from sla.pricing._common import to_decimal, to_money, to_share
-from sla.pricing._credits import BandCredit, BreachCredit, CreditSchedule
-from sla.pricing._models import Flat, Graduated, Package, PerUnit, Tier, Transform, Volume
+from sla.pricing._credits import BandCredit, BreachCredit, ClaimDeadline, CreditSchedule
+from sla.pricing._models import Flat, Graduated, Package, PerUnit, PriceBand, Transform, Volume
 from sla.pricing._percent import GraduatedPercentage, GreaterOf, Percentage, PercentTier
 from sla.pricing._plans import Charge, Discount, Plan
 
@@ -57,7 +60,14 @@ class ChargeSpec(_Spec):
 
     name: str
     model: Literal[
-        "flat", "per_unit", "package", "graduated", "volume", "percentage", "graduated_percentage"
+        "flat",
+        "per_unit",
+        "package",
+        "graduated",
+        "volume",
+        "percentage",
+        "graduated_percentage",
+        "blocks",
     ]
     metric: str | None = None
     recurring: bool = False
@@ -69,6 +79,7 @@ class ChargeSpec(_Spec):
     rounding: Literal["up", "down", "half_up", "half_even"] = "up"
     tiers: list[dict[str, Any]] | None = None
     flat_at_zero: bool = True
+    block_policy: Literal["all_tiers", "top_tier"] = "all_tiers"
     transform: TransformSpec | None = None
     rate: Any = None
     fixed: Any = None
@@ -81,6 +92,16 @@ class ChargeSpec(_Spec):
     discounts: list[DiscountSpec] = []
     minimum: Any = None
     maximum: Any = None
+    unit: str = ""
+    prorate_tier_flat: bool = False
+    prorate_included: bool = True
+
+
+class TaxSpec(_Spec):
+    label: str
+    rate: Any
+    kinds: list[str] = []
+    charges: list[str] = []
 
 
 class CreditRuleSpec(_Spec):
@@ -90,12 +111,20 @@ class CreditRuleSpec(_Spec):
     per_breach_share: Any = None
 
 
+class ClaimSpec(_Spec):
+    rule: Literal[
+        "days_after_period", "days_after_incident", "end_of_following_month", "end_of_second_cycle"
+    ]
+    days: int | None = None
+
+
 class CreditSpec(_Spec):
     rules: list[CreditRuleSpec]
     cap: Any = None
     minimum_credit: Any = None
     claim_days: int | None = None
     basis: Literal["charges", "fees"] = "charges"
+    claim: ClaimSpec | None = None
 
 
 class PlanSpec(_Spec):
@@ -111,8 +140,12 @@ class PlanSpec(_Spec):
     tax_label: str = "tax"
     credits: CreditSpec | None = None
     credits_before_tax: bool = True
-    zone: str = "UTC"
+    zone: str | None = None
     proration: Literal["day", "second"] = "day"
+    credit_rounding: Literal["plan", "toward_zero"] = "plan"
+    credits_may_exceed_charges: bool = False
+    taxes: list[TaxSpec] = []
+    tax_rounding: Literal["per_invoice", "per_line"] = "per_invoice"
 
 
 class _Collector:
@@ -130,10 +163,13 @@ class _Collector:
             return None
 
 
-def _tiers(rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: str) -> list[Tier]:
+def _tiers(
+    rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: str
+) -> list[PriceBand]:
     lago = any("from_value" in r or "to_value" in r for r in rows)
-    tiers: list[Tier] = []
+    tiers: list[PriceBand] = []
     lower = Decimal(0)
+    previous: Decimal | None = None
     for i, row in enumerate(rows):
         f = f"{where}[{i}]"
         allowed = (
@@ -158,8 +194,8 @@ def _tiers(rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: st
             start = col.take(
                 f"{f}.from_value",
                 lambda r=row: to_decimal(r.get("from_value", 0), ""),  # type: ignore[misc]
-            ) or Decimal(0)
-            this_lower = start - 1 if start > 0 else Decimal(0)
+            )
+            this_lower = _lago_lower(start, previous, i, f, col)
             to = row.get("to_value")
             upper = (
                 None if to is None else col.take(f"{f}.to_value", lambda t=to: to_decimal(t, ""))  # type: ignore[misc]
@@ -174,6 +210,7 @@ def _tiers(rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: st
                 if flat_raw is None
                 else col.take(f"{f}.flat_amount", lambda v=flat_raw: to_money(v, cur, ""))  # type: ignore[misc]
             )
+            previous = upper
         else:
             this_lower = lower
             up = row.get("up_to")
@@ -183,11 +220,44 @@ def _tiers(rows: list[dict[str, Any]], cur: Currency, col: _Collector, where: st
                 else col.take(f"{f}.up_to", lambda u=up: to_decimal(u, ""))  # type: ignore[misc]
             )
             unit, flat = _stripe_prices(row, cur, col, f)
-        if unit is None:
+        if unit is None or this_lower is None:
             continue
-        tiers.append(Tier(this_lower, upper, unit, flat))
+        band = col.take(f, lambda a=this_lower, b=upper, u=unit, v=flat: PriceBand(a, b, u, v))  # type: ignore[misc]
+        if band is not None:
+            tiers.append(band)
         lower = upper if upper is not None else lower
     return tiers
+
+
+def _lago_lower(
+    start: Decimal | None, previous: Decimal | None, i: int, f: str, col: _Collector
+) -> Decimal | None:
+    """The exclusive lower bound of a Lago range.
+
+    Lago writes ranges either inclusive on integers (0–10, 11–20: ``from`` is the
+    previous ``to`` + 1) or adjacent (0–10, 10–20; 0–0.1, 0.1–1: ``from`` equals the
+    previous ``to``). Both mean the band ``(previous to, to]``.
+    """
+    if start is None:
+        return None
+    if i == 0:
+        if start not in (0, 1):
+            col.problems.append(Problem(f"{f}.from_value", "the first range starts at 0"))
+            return None
+        return Decimal(0)
+    if previous is None:
+        return None  # the previous range was open or unreadable: reported there
+    if start in (previous, previous + 1):
+        return previous
+    kind = "gap" if start > previous + 1 else "overlap"
+    col.problems.append(
+        Problem(
+            f"{f}.from_value",
+            f"{kind}: from_value {start} after a range ending at {previous} "
+            f"(write {previous} or {previous + 1})",
+        )
+    )
+    return None
 
 
 def _stripe_prices(
@@ -248,6 +318,8 @@ def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> obje
                 f"{where}.tiers".removesuffix(".tiers"),
                 lambda: cls(tiers, spec.flat_at_zero, transform),
             )
+    elif kind == "blocks":
+        model = _blocks(spec, cur, col, where)
     elif kind == "percentage":
         model = col.take(
             where,
@@ -255,7 +327,7 @@ def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> obje
                 spec.rate,
                 money("fixed", spec.fixed),
                 spec.free_events,
-                spec.free_amount,
+                money("free_amount", spec.free_amount),
                 money("min_per_tx", spec.min_per_tx),
                 money("max_per_tx", spec.max_per_tx),
                 cur,
@@ -265,17 +337,52 @@ def _model(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> obje
         rows = spec.tiers or []
         ptiers, lower = [], Decimal(0)
         for i, row in enumerate(rows):
+            f = f"{where}.tiers[{i}]"
+            extra = sorted(set(row) - {"up_to", "rate", "flat"})
+            if extra:
+                col.problems.append(
+                    Problem(f, f"unexpected keys {extra} (a band has up_to, rate and flat)")
+                )
             up = row.get("up_to")
-            upper = None if up in (None, "inf") else to_decimal(up, f"tiers[{i}].up_to")
-            rate = col.take(f"{where}.tiers[{i}].rate", lambda r=row: to_decimal(r.get("rate"), ""))  # type: ignore[misc]
-            ptiers.append(PercentTier(lower, upper, rate or 0, money("flat", row.get("flat"))))
+            upper = (
+                None
+                if up in (None, "inf")
+                else col.take(f"{f}.up_to", lambda u=up: to_decimal(u, ""))  # type: ignore[misc]
+            )
+            rate = col.take(f"{f}.rate", lambda r=row: to_decimal(r.get("rate"), ""))  # type: ignore[misc]
+            flat = row.get("flat")
+            flat_money = (
+                None if flat is None else col.take(f"{f}.flat", lambda v=flat: to_money(v, cur, ""))  # type: ignore[misc]
+            )
+            ptiers.append(PercentTier(lower, upper, rate or 0, flat_money))
             lower = upper if upper is not None else lower
-        model = col.take(where, lambda: GraduatedPercentage(ptiers, cur))
+        model = col.take(where, lambda: GraduatedPercentage(ptiers, cur, spec.flat_at_zero))
     if model is not None and spec.greater_of is not None:
         floor = money("greater_of", spec.greater_of)
         if floor is not None:
             model = col.take(where, lambda: GreaterOf(floor, model))  # type: ignore[arg-type]
     return model
+
+
+def _blocks(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> Blocks | None:
+    tiers = []
+    for i, row in enumerate(spec.tiers or []):
+        f = f"{where}.tiers[{i}]"
+        extra = sorted(set(row) - {"size", "price", "max_blocks"})
+        if extra:
+            col.problems.append(Problem(f, f"unexpected keys {extra} (size, price, max_blocks)"))
+        price = col.take(f"{f}.price", lambda r=row: to_money(r.get("price"), cur, ""))  # type: ignore[misc]
+        if price is None:
+            continue
+        tier = col.take(
+            f,
+            lambda r=row, p=price: BlockTier(r.get("size"), p, r.get("max_blocks")),  # type: ignore[misc]
+        )
+        if tier is not None:
+            tiers.append(tier)
+    n = len(col.problems)
+    result = col.take(where, lambda: Blocks(tiers, spec.block_policy))
+    return result if len(col.problems) == n else None
 
 
 def _charge(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> Charge | None:
@@ -318,6 +425,9 @@ def _charge(spec: ChargeSpec, cur: Currency, col: _Collector, where: str) -> Cha
             minimum,
             maximum,
             spec.description,
+            spec.unit,
+            spec.prorate_tier_flat,
+            spec.prorate_included,
         ),
     )
 
@@ -347,29 +457,51 @@ def _credits(spec: CreditSpec, cur: Currency, col: _Collector) -> CreditSchedule
         else col.take("credits.minimum_credit", lambda: to_money(spec.minimum_credit, cur, ""))
     )
     return col.take(  # type: ignore[no-any-return]
-        "credits", lambda: CreditSchedule(rules, spec.cap, minimum, spec.claim_days, spec.basis)
+        "credits",
+        lambda: CreditSchedule(
+            rules,
+            spec.cap,
+            minimum,
+            spec.claim_days,
+            spec.basis,
+            None if spec.claim is None else ClaimDeadline(spec.claim.rule, spec.claim.days),
+        ),
     )
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML loader that reads floats as exact Decimals."""
+class _DecimalLoader(_UniqueKeyLoader):
+    """The contracts' YAML loader (safe, refusing duplicate keys), reading floats as Decimals."""
 
 
 _DecimalLoader.add_constructor(
     "tag:yaml.org,2002:float",
-    lambda loader, node: Decimal(str(loader.construct_scalar(node))),  # type: ignore[arg-type]
+    lambda loader, node: Decimal(str(loader.construct_scalar(node))),
 )
 
 
-def _parse_text(text: str) -> Any:
+def parse_plan_text(text: str, origin: str = "plan") -> Any:
+    """A plan's data from JSON or YAML text: numbers exact, a key given twice refused.
+
+    JSON and YAML keep the last of two equal keys; ``"price": "10.00"`` then
+    ``"price": "1.00"`` would silently bill $1.00. Plans refuse it, as contracts do.
+    """
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError:
         pass
+    except ValueError as error:
+        raise PricingError(f"not valid JSON: {error}", field=origin) from None
+    except RecursionError:
+        raise PricingError("JSON nested too deeply", field=origin) from None
     try:
         return yaml.load(text, Loader=_DecimalLoader)
     except yaml.YAMLError as error:
-        raise PricingError(f"neither JSON nor YAML: {error}", field="plan") from None
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PricingError(f"neither JSON nor YAML: {problem}{where}", field=origin) from None
+    except RecursionError:
+        raise PricingError("YAML nested too deeply", field=origin) from None
 
 
 def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
@@ -378,7 +510,7 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     Raises one :class:`~sla.PricingError` listing every problem found.
     """
     if isinstance(data, str):
-        data = _parse_text(data)
+        data = parse_plan_text(data)
     if isinstance(data, PlanSpec):
         spec = data
     else:
@@ -403,6 +535,10 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     )
     credits = None if spec.credits is None else _credits(spec.credits, cur, col)
     tax = col.take("tax_rate", lambda: to_share(spec.tax_rate, ""))
+    taxes = [
+        col.take(f"taxes[{i}]", lambda t=t: TaxRate(t.label, t.rate, t.kinds, t.charges))  # type: ignore[misc]
+        for i, t in enumerate(spec.taxes)
+    ]
     if col.problems:
         raise PricingError.from_problems(col.problems, what="price plan")
     plan = col.take(
@@ -420,6 +556,10 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
             spec.credits_before_tax,
             spec.zone,
             spec.proration,
+            spec.credit_rounding,
+            spec.credits_may_exceed_charges,
+            taxes,
+            spec.tax_rounding,
         ),
     )
     if plan is None:

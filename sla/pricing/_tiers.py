@@ -2,7 +2,7 @@
 
 A quantity ``q`` falls in the tier with ``lower < q <= upper`` (zero falls in
 the first tier). :func:`tiers_up_to` turns ``(up_to, unit_price[, flat])`` rows
-into :class:`Tier` values; :func:`check_tiers` reports every problem of a tier
+into :class:`PriceBand` values; :func:`check_tiers` reports every problem of a tier
 list at once. Used by the graduated and volume models in ``_models``.
 """
 
@@ -28,11 +28,11 @@ from sla.pricing._common import (
     to_money,
 )
 
-__all__ = ["Tier", "check_tiers", "tiers_up_to"]
+__all__ = ["PriceBand", "check_tiers", "tiers_up_to"]
 
 
 @attrs.frozen(slots=True)
-class Tier:
+class PriceBand:
     """One tier ``(lower, upper]`` with a unit price and an optional flat fee.
 
     ``upper=None`` is the open-ended last tier.
@@ -54,7 +54,7 @@ class Tier:
 
 def tiers_up_to(
     rows: Iterable[Sequence[object]], currency: str | Currency | None = None
-) -> tuple[Tier, ...]:
+) -> tuple[PriceBand, ...]:
     """Tiers from Stripe-style rows ``(up_to, unit_price[, flat])``; ``None`` is "inf".
 
     >>> [t.label() for t in tiers_up_to([(5, "7"), (10, "6.50"), (None, "6")], "USD")]
@@ -81,7 +81,7 @@ def tiers_up_to(
         upper, unit, flat = _row_values(row, cur, where, problems)
         if len(problems) == found and lower is not None and unit is not None:
             try:
-                result.append(Tier(lower, upper, unit, flat))
+                result.append(PriceBand(lower, upper, unit, flat))
             except PricingError as error:
                 problems.extend(prefixed(error.problems, where))
         problems.extend(_order_problems(where, previous, upper, up_to))
@@ -146,8 +146,8 @@ def check_tiers(tiers: Sequence[object], field: str = "tiers") -> list[Problem]:
     previous_upper: Decimal | None = ZERO
     for i, tier in enumerate(tiers):
         where = f"{field}[{i}]"
-        if not isinstance(tier, Tier):
-            problems.append(Problem(where, f"expected a Tier, got {tier!r}"))
+        if not isinstance(tier, PriceBand):
+            problems.append(Problem(where, f"expected a PriceBand, got {tier!r}"))
             continue
         if i == 0 and tier.lower != 0:
             problems.append(

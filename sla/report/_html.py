@@ -24,6 +24,8 @@ nav a{margin-right:14px}
 .card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px;min-width:150px}
 .card .value{font-size:20px;font-weight:600}.card .label{color:#6b7280;font-size:12px}
 table{border-collapse:collapse;background:#fff;margin:8px 0 16px;width:100%}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+@media (max-width:600px){.scroll th,.scroll td{white-space:nowrap}}
 th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f1f5f9;cursor:default} table.sortable th{cursor:pointer}
 table.sortable th[aria-sort=ascending]::after{content:" \\25B2"} table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
@@ -151,7 +153,8 @@ class Report:
         cap = f"<caption>{escape(caption)}</caption>" if caption else ""
         klass = ' class="sortable"' if sortable else ""
         self._parts.append(
-            f"<table{klass}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f'<div class="scroll"><table{klass}>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>"
         )
         return self
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -19,7 +18,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from sla._errors import SLAError
-from sla.money import Money
+from sla.report._costs import TierCosts, load_costs
 
 __all__ = ["MonthResult", "TierMonth", "example_contracts", "run_month"]
 
@@ -27,13 +26,6 @@ Progress = Callable[[str], None]
 
 #: The three bundled example contracts, one per catalogue tier.
 EXAMPLES = {"A": "tier_a.yaml", "B": "tier_b.yaml", "C": "tier_c.yaml"}
-
-#: Loaded cost of one paid hour per tier (USD): personal managers cost more than a pool.
-AGENT_HOUR = {"A": Money("40.00", "USD"), "B": Money("32.00", "USD"), "C": Money("22.00", "USD")}
-#: Seats tier C's customer contracted for (billed per seat, volume tiers).
-CONTRACTED_SEATS = 12
-#: Chats an operator handles at once (tier C); voice and written are one at a time.
-CHAT_CONCURRENCY = Decimal("2.5")
 
 
 def example_contracts() -> dict[str, Path]:
@@ -52,10 +44,14 @@ class TierMonth:
     contacts: int
     compliance: list[dict[str, Any]]
     attainments: list[Any]
-    economics: dict[str, Any]
-    staffing_curve: list[dict[str, Any]]
+    #: The month's profit and loss (:class:`sla.economics.MonthEconomics`), if contacts are known.
+    month: Any
     invoice: Any
     daily: dict[str, list[tuple[float, float]]]
+    #: The aggregate service level per day, for metrics with a promised target.
+    daily_service_level: dict[str, list[tuple[float, float]]] = attrs.field(factory=dict)
+    #: The promised service level per metric (share), e.g. ``{"speed of answer": 0.8}``.
+    service_level_targets: dict[str, float] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -73,88 +69,88 @@ class MonthResult:
     notes: tuple[str, ...] = ()
 
 
-def _usage(code: str, contacts: Any) -> dict[str, int]:
-    mine = contacts[contacts["tier"] == code]
-    counts = mine["channel"].astype(str).value_counts().to_dict()
-    if code == "A":
-        return {"contacts.voice": int(counts.get("voice", 0) + counts.get("callback", 0))}
-    if code == "B":
-        return {"contacts.written": int(sum(counts.values()))}
-    handled = int((~mine["bot_resolved"]).sum())
-    return {"seats": CONTRACTED_SEATS, "contacts.chat": handled}
+_TARGETS = {"voice": ("service_level", "within", "patience"),
+            "chat": ("service_level", "within", "concurrency"),
+            "written": ("respond_within", "share", "max_occupancy")}  # fmt: skip
 
 
-def _economics(
-    code: str, contacts: Any, revenue: Money, open_hours: Decimal
-) -> tuple[dict[str, Any], Any]:
-    """Staff the tier's main queue for a busy half hour and price it per contact."""
+def _target(queue: Mapping[str, Any], field: str) -> Any:
+    from sla.economics import ChatTarget, VoiceTarget, WrittenTarget
+
+    model = queue.get("model")
+    kinds = {"voice": VoiceTarget, "chat": ChatTarget, "written": WrittenTarget}
+    if model not in kinds:
+        raise SLAError(f"model must be voice, chat or written, got {model!r}", field=field)
+    args = {k: queue[k] for k in _TARGETS[model] if k in queue}
+    return kinds[model](**args)
+
+
+def _requests(contract: Any, mine: Any) -> int:
+    """Billable requests: legs of one request once, as the contract's price plan declares."""
+    from sla.economics import Billable
+
+    billable = Billable.of_contract(contract)
+    return billable.count(mine["request_id"].to_numpy(), mine["bot_resolved"].to_numpy())
+
+
+def _billed_usage(contract: Any, mine: Any, costs: TierCosts) -> int:
+    """The plan metric's quantity: billable requests, of the usage's ``channels`` if given.
+
+    A request counts under a channel when its first leg (the original contact) came by it.
+    """
+    channels = costs.usage.get("channels")
+    if channels is None:
+        return _requests(contract, mine)
+    first = mine["contact_id"].to_numpy() == mine["request_id"].to_numpy()
+    asked = set(mine["request_id"].to_numpy()[
+        first & mine["channel"].astype(str).isin([str(c) for c in channels]).to_numpy()
+    ])  # fmt: skip
+    return _requests(contract, mine[mine["request_id"].isin(asked).to_numpy()])
+
+
+def _paid_hours(
+    code: str, mine: Any, costs: TierCosts, coverage: Any, start: datetime, end: datetime,
+    interval: timedelta,
+) -> Any:  # fmt: skip
+    """Each queue staffed per interval by its model; one roster of shifts covers their sum."""
     import numpy as np
 
-    from sla.economics import Costs, Deflection, PerContact, Queue, TierEconomics
+    from sla.economics import ShiftRules, Workload, schedule_shifts
 
-    mine = contacts[contacts["tier"] == code]
-    main = {"A": ("voice", "callback"), "B": ("messenger", "email"), "C": ("web_chat",)}[code]
-    queue_rows = mine[mine["channel"].astype(str).isin(main)]
-    created = queue_rows["created"].to_numpy()
-    # A busy half hour: the 90th percentile of contacts per half hour while the tier is busy.
-    buckets = np.bincount((created - created.min()) // 1800) if len(created) else np.zeros(1)
-    busy = float(np.percentile(buckets[buckets > 0], 90)) if np.any(buckets) else 0.0
-    handled = queue_rows[~queue_rows["bot_resolved"]]["handle_seconds"]
-    aht = float(handled.mean()) if len(handled) else 180.0
-    if code == "C":
-        aht = aht / float(CHAT_CONCURRENCY)  # an operator works CHAT_CONCURRENCY chats at once
-    within = {"A": 20, "B": 7200, "C": 60}[code]
-    level = {"A": 0.8, "B": 0.9, "C": 0.8}[code]
-    queue = Queue(
-        calls=max(busy, 1.0), interval=timedelta(minutes=30), aht=timedelta(seconds=round(aht))
-    )
-    bot_share = float(mine["bot_resolved"].mean()) if len(mine) else 0.0
-    deflection = None
-    if code == "C" and 0 < bot_share < 1:
-        deflection = Deflection(bot_share, timedelta(seconds=round(aht * 0.5)))
-    tier = TierEconomics(
-        queue=queue,
-        costs=Costs(agent_hour=AGENT_HOUR[code], shrinkage=0.3),
-        price=PerContact(revenue),
-        service_level=level,
-        within=timedelta(seconds=within),
-        deflection=deflection,
-        open_hours_month=open_hours,
-    )
-    outcome = tier.outcome()
-    row = outcome.as_row()
-    row.update(
-        {
-            "busy_half_hour_contacts": round(busy, 1),
-            "aht_seconds": round(aht, 1),
-            "break_even_aht_seconds": _or_none(lambda: round(float(tier.break_even_aht()), 1)),
-            "break_even_price": tier.break_even_price().rounded(),
-            "cost_per_contact": outcome.cost_per_contact.rounded(),
-            "revenue_per_contact": outcome.revenue_per_contact.rounded(),
-            "margin_per_contact": outcome.margin_per_contact.rounded(),
-            "bot_share": round(bot_share, 3),
-        }
-    )
-    agents = int(outcome.agents)
-    curve = list(
-        queue.staffing_curve(
-            range(max(1, agents - 4), agents + 6),
-            timedelta(seconds=within),
-            agent_hour=AGENT_HOUR[code],
-            shrinkage=0.3,
+    total = None
+    people = mine[~mine["bot_resolved"].to_numpy()]
+    channel = people["channel"].astype(str)
+    for i, queue in enumerate(costs.queues):
+        field = f"tiers.{code}.queues[{i}]"
+        rows = people[channel.isin([str(c) for c in queue.get("channels", ())]).to_numpy()]
+        work = Workload.from_contacts(
+            rows["created"].to_numpy(np.int64),
+            rows["handle_seconds"].to_numpy(np.float64),
+            start=start,
+            end=end,
+            interval=interval,
+            calendar=coverage if queue.get("model") == "written" else None,
         )
+        agents = _target(queue, field).agents(work)
+        total = agents if total is None else total + agents
+    if total is None:
+        raise SLAError("give at least one queue", field=f"tiers.{code}.queues")
+    rules = ShiftRules(costs.shift_lengths, starts_every=costs.starts_every)
+    return schedule_shifts(total, costs.shrinkage, rules, start=start, interval=interval)
+
+
+def _month_economics(
+    code: str, contract: Any, mine: Any, bill: Any, requests: int, costs: TierCosts,
+    start: datetime, end: datetime, interval: timedelta,
+) -> Any:  # fmt: skip
+    from sla.economics import MonthEconomics, PeriodCosts
+
+    coverage = contract.calendars[contract.tiers[code].coverage]
+    paid = _paid_hours(code, mine, costs, coverage, start, end, interval)
+    period_costs = PeriodCosts(costs.hour, costs.fixed, costs.bot_conversation)
+    return MonthEconomics.from_invoice(
+        paid, period_costs, bill, requests, bot_conversations=int(mine["bot_resolved"].sum())
     )
-    return row, curve
-
-
-def _or_none(compute: Callable[[], Any]) -> Any:
-    """A figure, or ``None`` where it does not exist (e.g. no handle time breaks even)."""
-    from sla._errors import EconomicsError
-
-    try:
-        return compute()
-    except EconomicsError:
-        return None
 
 
 def run_month(
@@ -165,6 +161,7 @@ def run_month(
     scale: float = 1.0,
     events: Any = None,
     progress: Progress | None = None,
+    costs: Path | None = None,
 ) -> MonthResult:
     """Evaluate a month of contacts against contracts and price it.
 
@@ -172,14 +169,17 @@ def run_month(
     examples). Without ``events`` a realistic month is generated with
     :func:`sla.simulate.generate` (seeded: the same arguments give the same
     report); ``events`` may instead be a table in the clock event schema.
+    ``costs`` is a demo costs file (default: the bundled ``examples/demo/costs.yaml``):
+    hour rates, fixed costs, shifts, queues and the generated traffic.
     """
     from sla.clocks import attainment, clock_policies, compliance, evaluate_table
     from sla.clocks import service_level_targets as sl_targets
     from sla.contracts import load
-    from sla.pricing import Period, attainments, contract_plan, invoice
+    from sla.pricing import BillingPeriod, contract_plan, invoice
     from sla.simulate import TierTraffic, generate
 
     step = progress or (lambda _message: None)
+    demo_costs = load_costs(costs)
     files = dict(contracts or example_contracts())
     step("loading contracts")
     compiled = {code: load(path).compile() for code, path in files.items()}
@@ -201,23 +201,12 @@ def run_month(
     contacts_table = None
     if events is None:
         step("generating a month of contacts")
-        office = (0, 0, 0, 0, 0, 0, 0, 0.02, 0.09, 0.13, 0.13, 0.12, 0.08, 0.1, 0.11, 0.1, 0.08,
-                  0.04, 0.0, 0, 0, 0, 0, 0)  # fmt: skip
-        profiles: dict[str, dict[str, Any]] = {
-            "A": {"channels": {"voice": 0.8, "email": 0.2}, "contacts_per_day": 70,
-                  "customers": 40, "handle_median": timedelta(minutes=5), "intraday": office,
-                  "answer_wait_mean": timedelta(seconds=8)},
-            "B": {"channels": {"messenger": 0.7, "email": 0.3}, "contacts_per_day": 180,
-                  "customers": 250, "deflectable_share": 0.15},
-            "C": {"channels": {"web_chat": 0.9, "web_form": 0.1}, "contacts_per_day": 600,
-                  "customers": 8000, "first_response_median": timedelta(seconds=45),
-                  "next_response_median": timedelta(minutes=2),
-                  "customer_reply_median": timedelta(minutes=5), "deflectable_share": 0.45},
-        }  # fmt: skip
         traffic_tiers = []
         for code, contract in compiled.items():
             tier = contract.tiers[code]
-            profile = profiles.get(code, profiles["B"])
+            if code not in demo_costs.tiers:
+                raise SLAError(f"the costs file has no tier {code!r}", field="tiers")
+            profile = demo_costs.tiers[code].traffic
             traffic_tiers.append(
                 TierTraffic(code, calendar=contract.calendars[tier.coverage], **profile)
             )
@@ -229,52 +218,65 @@ def run_month(
     cycles = evaluate_table(events, policies, as_of=end, output="pandas")
     step("compliance and service credits")
     summary = compliance(cycles, tz=zone, by=("tier", "metric"), targets=targets)
-    daily = compliance(cycles, tz=zone, period="day", by=("tier", "metric", "period"))
+    daily = compliance(
+        cycles, tz=zone, period="day", by=("tier", "metric", "period"), targets=targets
+    )
     found = attainment(cycles, tz=zone, targets=targets)
-    period = Period.month(month.year, month.month, zone)
+    period = BillingPeriod.month(month.year, month.month, zone)
 
     tiers: dict[str, TierMonth] = {}
     for code, contract in compiled.items():
         step(f"economics and invoice for tier {code}")
         rows = summary[summary["tier"] == code].to_dict("records")
-        mine = [a for a in found if a.tier == code]
+        mine_att = [a for a in found if a.tier == code]
         plan = contract_plan(contract, code)
+        month_pnl = None
         if contacts_table is not None:
-            count = int((contacts_table["tier"] == code).sum())
-            usage = _usage(code, contacts_table)
+            mine = contacts_table[(contacts_table["tier"] == code).to_numpy()]
+            count = len(mine)
+            tier_costs = demo_costs.tiers[code]
+            requests = _requests(contract, mine)
+            usage = {str(tier_costs.usage["metric"]): _billed_usage(contract, mine, tier_costs)}
+            usage.update(
+                {k: int(v) for k, v in tier_costs.usage.items() if k not in ("metric", "channels")}
+            )
+            bill = invoice(plan, usage, mine_att, period)
+            if count:
+                month_pnl = _month_economics(
+                    code, contract, mine, bill, requests, tier_costs, start, end,
+                    demo_costs.interval,
+                )  # fmt: skip
         else:
             count = int(cycles[cycles["tier"] == code]["contact_id"].nunique())
             usage = {"contacts.voice" if code == "A" else "contacts.written": count}
-        bill = invoice(plan, usage, attainments(mine), period)
-        econ: dict[str, Any] = {}
-        curve: list[dict[str, Any]] = []
-        if contacts_table is not None and count:
-            revenue = bill.total / count
-            coverage = contract.calendars[contract.tiers[code].coverage]
-            open_hours = (
-                Decimal(coverage.elapsed_seconds(int(start.timestamp()), int(end.timestamp())))
-                / 3600
-            )
-            econ, curve = _economics(code, contacts_table, revenue, open_hours)
+            bill = invoice(plan, usage, mine_att, period)
         series: dict[str, list[tuple[float, float]]] = {}
+        levels: dict[str, list[tuple[float, float]]] = {}
         for row in daily[daily["tier"] == code].to_dict("records"):
             finished = row["met"] + row["breached"] + row["abandoned"]
+            day = float(str(row["period"])[-2:])
+            name = row["metric"].replace("_", " ")
             if finished:
-                day = float(str(row["period"])[-2:])
-                series.setdefault(row["metric"].replace("_", " "), []).append(
-                    (day, float(Fraction(row["met"], finished)))
-                )
+                series.setdefault(name, []).append((day, float(Fraction(row["met"], finished))))
+            if isinstance(row.get("sl_target"), Fraction) and row.get("sl_attained") is not None:
+                levels.setdefault(name, []).append((day, float(Fraction(row["sl_attained"]))))
+        goals = {
+            row["metric"].replace("_", " "): float(row["sl_target"])
+            for row in rows
+            if isinstance(row.get("sl_target"), Fraction)
+        }
         tiers[code] = TierMonth(
             code,
             contract.tiers[code].name,
             contract.contract.customer.name,
             count,
             rows,
-            mine,
-            econ,
-            curve,
+            mine_att,
+            month_pnl,
             bill,
             {k: sorted(v) for k, v in series.items()},
+            {k: sorted(v) for k, v in levels.items()},
+            goals,
         )
     breached = cycles[cycles["status"] == "breached"].sort_values("breach_at")
     breaches = breached.head(200).to_dict("records")

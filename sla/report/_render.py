@@ -92,6 +92,78 @@ def _explain_breach(row: Mapping[str, Any], zone: str) -> str:
     return "\n".join(lines)
 
 
+def _profit_and_loss(report: Report, result: MonthResult) -> None:
+    """The first table and chart: does each tier pay this month?"""
+    report.heading("The month's profit and loss per tier", anchor="economics")
+    months = [(code, tier.month) for code, tier in result.tiers.items() if tier.month is not None]
+    currency = ", ".join(sorted({m.revenue.currency.code for _, m in months})) or "no economics"
+    report.table(
+        [
+            "tier",
+            "paid hours",
+            "cost",
+            "invoice",
+            "result",
+            "requests",
+            "cost / request",
+            "revenue / request",
+            "margin / request",
+        ],
+        [
+            [
+                code,
+                str(m.paid_hours),
+                _money(m.cost.rounded()),
+                _money(m.revenue.rounded()),
+                _money(m.result.rounded()),
+                m.requests,
+                _money(None if m.cost_per_request is None else m.cost_per_request.rounded()),
+                _money(None if m.revenue_per_request is None else m.revenue_per_request.rounded()),
+                _money(None if m.margin_per_request is None else m.margin_per_request.rounded()),
+            ]
+            for code, m in months
+        ],
+        numeric=range(1, 9),
+    )
+    report.charts(
+        bar_chart(
+            [(f"tier {code}", float(m.result.amount)) for code, m in months],
+            title=f"Result of the month per tier ({currency})",
+            y_format=lambda v: f"{v:,.0f}",
+        )
+    )
+    staffing = []
+    for code, m in months:
+        step = m.paid.interval.total_seconds() / 86400
+        week = min(m.paid.heads.size, round(7 / step))
+        staffing.append(
+            line_chart(
+                {
+                    "paid heads (roster)": [
+                        (i * step + 1, float(h)) for i, h in enumerate(m.paid.heads[:week])
+                    ],
+                    "heads the target needs": [
+                        (i * step + 1, float(h)) for i, h in enumerate(m.paid.required[:week])
+                    ],
+                },
+                title=f"Tier {code}: heads needed for the target and paid, first week",
+                x_label=f"day of {result.period}",
+                y_label="agents (with shrinkage)",
+                x_format=lambda v: f"{v:.0f}",
+                y_format=lambda v: f"{v:.0f}",
+            )
+        )
+    report.charts(*staffing)
+    report.paragraph(
+        "Paid hours: a roster of shifts (lengths and start grid from the costs file) covering, "
+        "in every half hour, the agents the tier's queue model needs for its target plus "
+        "shrinkage. Cost: paid hours × loaded hour rate + fixed costs + bot conversations. "
+        "Invoice: the month's invoice before tax, service credits included. Result: invoice − "
+        "cost. Per request: divided by the billable requests (the legs of one request, such "
+        "as a missed call and its callback, count once)."
+    )
+
+
 def month_report(result: MonthResult) -> Report:
     """Build the report page for ``result`` (write it with ``.write(path)``)."""
     report = Report(
@@ -113,6 +185,7 @@ def month_report(result: MonthResult) -> Report:
     )
     if result.notes:
         report.notes(result.notes)
+    _profit_and_loss(report, result)
 
     report.heading("Compliance", anchor="compliance")
     charts = []
@@ -129,7 +202,30 @@ def month_report(result: MonthResult) -> Report:
                     y_range=(0.0, 1.0),
                 )
             )
+    for code, tier in result.tiers.items():
+        for metric, days in tier.daily_service_level.items():
+            goal = tier.service_level_targets.get(metric)
+            charts.append(
+                line_chart(
+                    {f"{metric}, attained": days},
+                    title=f"Tier {code}: {metric}, aggregate service level per day",
+                    x_label=f"day of {result.period}",
+                    y_label="service level (answered in time ÷ offered)",
+                    y_format=lambda v: f"{v:.0%}",
+                    x_format=lambda v: f"{v:.0f}",
+                    y_range=(0.0, 1.0),
+                    reference=None if goal is None else (goal, f"target {goal:.0%}"),
+                )
+            )
     report.charts(*charts)
+    report.paragraph(
+        "Met share: the share of finished contacts that met their own deadline "
+        "(per contact, per metric). Attained: the aggregate service level the contract "
+        "promises for the month (e.g. 80 % of calls answered within 20 s), compared with "
+        "its target. They differ because the promise counts only the contacts and window it "
+        "names, and a contact can miss its own deadline while the month still meets the "
+        "aggregate promise (and the other way round)."
+    )
     rows = []
     classes = []
     for code, tier in result.tiers.items():
@@ -217,95 +313,8 @@ def month_report(result: MonthResult) -> Report:
     else:
         report.paragraph("No deadline was breached this month.")
 
-    report.heading("Staffing and unit economics", anchor="economics")
-    curves: dict[str, list[tuple[float, float]]] = {}
-    costs: dict[str, list[tuple[float, float]]] = {}
-    for code, tier in result.tiers.items():
-        if tier.staffing_curve:
-            curves[f"tier {code}"] = [
-                (float(r["agents"]), float(r["service_level"])) for r in tier.staffing_curve
-            ]
-            costs[f"tier {code}"] = [
-                (float(r["agents"]), float(r["cost_per_contact"]))
-                for r in tier.staffing_curve
-                if r.get("cost_per_contact") is not None
-            ]
-    currencies = {
-        tier.economics["margin_per_contact"].currency.code
-        for tier in result.tiers.values()
-        if tier.economics
-    }
-    currency = ", ".join(sorted(currencies)) or "no economics"
-    margins = [
-        (f"tier {code}", float(tier.economics["margin_per_contact"].amount))
-        for code, tier in result.tiers.items()
-        if tier.economics
-    ]
-    report.charts(
-        line_chart(
-            curves,
-            title="Service level by agents (busy half hour)",
-            x_label="agents on the queue",
-            y_label="service level",
-            y_format=lambda v: f"{v:.0%}",
-            x_format=lambda v: f"{v:.0f}",
-            y_range=(0.0, 1.0),
-        ),
-        line_chart(
-            costs,
-            title=f"Cost per contact by agents ({currency})",
-            x_label="agents on the queue",
-            y_label="cost per contact",
-            y_format=lambda v: f"{v:,.2f}",
-            x_format=lambda v: f"{v:.0f}",
-        ),
-        bar_chart(
-            margins, title=f"Margin per contact ({currency})", y_format=lambda v: f"{v:,.2f}"
-        ),
-    )
-    report.table(
-        [
-            "tier",
-            "contacts",
-            "busy ½ h",
-            "AHT (s)",
-            "agents",
-            "paid agents",
-            "cost / contact",
-            "revenue / contact",
-            "margin / contact",
-            "break-even AHT",
-            "break-even price",
-        ],
-        [
-            [
-                code,
-                tier.contacts,
-                tier.economics.get("busy_half_hour_contacts"),
-                tier.economics.get("aht_seconds"),
-                tier.economics.get("agents"),
-                f"{tier.economics.get('scheduled_agents', 0):.2f}",
-                _money(tier.economics.get("cost_per_contact")),
-                _money(tier.economics.get("revenue_per_contact")),
-                _money(tier.economics.get("margin_per_contact")),
-                _break_even_aht(tier.economics.get("break_even_aht_seconds")),
-                _money(tier.economics.get("break_even_price")),
-            ]
-            for code, tier in result.tiers.items()
-            if tier.economics
-        ],
-        numeric=range(1, 11),
-        sortable=True,
-    )
-    report.paragraph(
-        "Busy ½ h: contacts in a busy half hour (the 90th percentile). Agents: Erlang C "
-        "agents on the queue for the tier's target; paid agents add 30 % shrinkage. "
-        "Break-even AHT: the longest handle time at which the price still covers the cost "
-        "(never: no handle time does; any: every handle time does)."
-    )
-
     report.heading("Invoices", anchor="invoices")
     for code, tier in result.tiers.items():
         report.paragraph(f"Tier {code}: {tier.customer}")
-        report.raw(tier.invoice.to_html())
+        report.raw(f'<div class="scroll">{tier.invoice.to_html()}</div>')
     return report

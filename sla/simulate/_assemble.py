@@ -101,7 +101,7 @@ def _events_table(
 
 def _contacts_table(
     arrival: Ints, channel: Any, priority: Any, customer: Any, tier_idx: Ints,
-    tiers: list[TierTraffic], handle: Ints, bot_solved: Any, abandoned: Any,
+    tiers: list[TierTraffic], handle: Ints, bot_solved: Any, abandoned: Any, request: Ints,
 ) -> Table:  # fmt: skip
     return Table(
         {
@@ -114,5 +114,7 @@ def _contacts_table(
             "handle_seconds": Column(handle),
             "bot_resolved": Column(np.asarray(bot_solved, dtype=bool)),
             "abandoned": Column(np.asarray(abandoned, dtype=bool)),
+            # The request a contact is a leg of: a callback shares its call's request_id.
+            "request_id": Column(np.asarray(request, dtype=np.int64)),
         }
     )

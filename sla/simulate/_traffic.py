@@ -395,6 +395,7 @@ def _build(
         out.emit(r_rows, r_reply + 30, "status", status="solved", order=14)
 
     # Callback contacts: created when the call was missed, returned in business hours.
+    request = np.arange(n, dtype=np.int64)
     if callbacks:
         parent = np.concatenate([c[0] for c in callbacks])
         t_req = np.concatenate([c[1] for c in callbacks])
@@ -405,6 +406,7 @@ def _build(
         out.emit(new, t_req, "callback_requested", order=1)
         out.emit(new, t_back, "callback_made", order=2)
         out.emit(new, t_back + talk, "status", status="solved", order=3)
+        request = np.concatenate([request, parent])  # a callback is a leg of its call's request
         arrival = np.concatenate([arrival, t_req])
         channel = np.concatenate([channel, np.full(len(new), "callback", dtype=object)])
         priority = np.concatenate([priority, priority[parent]])
@@ -417,7 +419,16 @@ def _build(
     return Traffic(
         events=_events_table(out, channel, priority, customer, tier_idx, tiers, rng),
         contacts=_contacts_table(
-            arrival, channel, priority, customer, tier_idx, tiers, handle, bot_solved, abandoned
+            arrival,
+            channel,
+            priority,
+            customer,
+            tier_idx,
+            tiers,
+            handle,
+            bot_solved,
+            abandoned,
+            request,
         ),
         tz=tz,
         start=start,

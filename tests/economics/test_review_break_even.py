@@ -23,9 +23,29 @@ def test_high_per_contact_price_breaks_even_after_more_than_a_day() -> None:
     assert tier.margin_at_aht(at + timedelta(milliseconds=1)).amount < 0
 
 
-def test_per_minute_price_above_cost_never_stops_covering() -> None:
+def test_per_minute_break_even_is_a_minimum_handle_time() -> None:
+    # 0.50 EUR a minute = 30 EUR an hour of handling against 18 EUR a paid hour: long
+    # calls pay, short ones lose (whole agents idle between them). The answer is the
+    # shortest AHT that pays, not "any".
     tier = TierEconomics(QUEUE, Costs(Money("18", "EUR")), PerMinute(Money("0.5", "EUR")))
-    assert float(tier.break_even_aht()) == math.inf
+    assert tier.break_even_is_minimum
+    seconds = float(tier.break_even_aht())
+    assert 0 < seconds < 180
+    at = timedelta(seconds=seconds)
+    assert tier.margin_at_aht(at).amount >= 0
+    assert tier.margin_at_aht(at - timedelta(microseconds=1)).amount < 0
+    assert tier.margin_at_aht(timedelta(seconds=1)).amount < 0  # short calls lose
+    assert "shortest AHT" in tier.break_even_aht().explain().formula
+
+
+def test_per_minute_below_cost_never_pays() -> None:
+    import pytest
+
+    from sla import EconomicsError
+
+    tier = TierEconomics(QUEUE, Costs(Money("18", "EUR")), PerMinute(Money("0.1", "EUR")))
+    with pytest.raises(EconomicsError):
+        tier.break_even_aht()
 
 
 def test_negative_costs_are_refused_with_every_field_named() -> None:

@@ -9,7 +9,7 @@ import pytest
 from sla import Money, PricingError
 from sla.clocks import Attainment as ClockAttainment
 from sla.contracts import load
-from sla.pricing import Period, attainments, contract_plan, invoice
+from sla.pricing import Attainment, BillingPeriod, contract_plan, invoice
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "contracts"
 
@@ -30,9 +30,10 @@ def test_contract_credits_replace_the_default_rules() -> None:
     bill = invoice(
         plan,
         {"contacts.voice": 1500},
-        [*attainments([ClockAttainment("speed_of_answer", "A", "2025-06", Fraction(3, 4),
-                                       Fraction(4, 5), 75, 100, 25)])],
-        Period.month(2025, 6, "Europe/Berlin"),
+        [ClockAttainment(metric="speed_of_answer", tier="A", period="2025-06",
+                         attained=Fraction(3, 4), target=Fraction(4, 5), met=75, total=100,
+                         breaches=25)],
+        BillingPeriod.month(2025, 6, "Europe/Berlin"),
     )  # fmt: skip
     credit = [line for line in bill.lines if line.kind == "credit"]
     assert len(credit) == 1
@@ -66,15 +67,13 @@ def test_bad_override_is_reported_under_price_plan() -> None:
     assert any(p.field.startswith("price_plan.") for p in info.value.problems)
 
 
-def test_attainments_keep_every_figure() -> None:
-    record = ClockAttainment("first_response", "B", "2025-06", Fraction(9, 10), Fraction(19, 20),
+def test_pricing_reads_the_clocks_attainment_itself() -> None:
+    # One Attainment in the package (issue 12): pricing re-exports the clocks' type.
+    assert Attainment is ClockAttainment
+    record = ClockAttainment("first_response", Fraction(9, 10), Fraction(19, 20), "B", "2025-06",
                              90, 100, 10)  # fmt: skip
-    (converted,) = attainments([record])
-    assert converted.attained == Fraction(9, 10)
-    assert converted.target == Fraction(19, 20)
-    assert (converted.met, converted.total, converted.breaches) == (90, 100, 10)
-    assert converted.tier == "B"
-    assert Decimal(str(float(converted.attained))) == Decimal("0.9")
+    assert (record.met, record.total, record.breaches) == (90, 100, 10)
+    assert Decimal(str(float(record.attained))) == Decimal("0.9")
 
 
 def test_a_tier_two_levels_below_a_catalogue_tier_prices_from_that_catalogue_plan() -> None:

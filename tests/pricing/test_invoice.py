@@ -16,13 +16,13 @@ from sla import Money, PricingError
 from sla.pricing import (
     Attainment,
     BandCredit,
+    BillingPeriod,
     BreachCredit,
     Charge,
     CreditSchedule,
     Discount,
     Flat,
     Graduated,
-    Period,
     PerUnit,
     Phase,
     Plan,
@@ -52,7 +52,7 @@ def simple_plan(rounding: str = "half_even", **kw: object) -> Plan:
 @pytest.mark.parametrize(("rounding", "expected"), [("half_even", "3.68"), ("half_up", "3.69")])
 def test_line_rounding_mode_3_685(rounding: str, expected: str) -> None:
     plan = simple_plan(rounding)
-    inv = invoice(plan, {"units": 5}, [], Period.month(2024, 1))
+    inv = invoice(plan, {"units": 5}, [], BillingPeriod.month(2024, 1))
     line = inv.lines[0]
     assert line.unrounded == usd("3.685")
     assert line.amount == usd(expected)
@@ -81,15 +81,15 @@ def test_order_of_adjustments() -> None:
 
 
 def test_proration_by_day_leap_february() -> None:
-    feb = Period.month(2024, 2, BERLIN)
+    feb = BillingPeriod.month(2024, 2, BERLIN)
     assert feb.days() == 29
     assert prorate(feb, pendulum.datetime(2024, 2, 29, tz=BERLIN)) == Fraction(1, 29)
-    assert Period.month(2023, 2, BERLIN).days() == 28
-    assert Period.year(2024, BERLIN).days() == 366
+    assert BillingPeriod.month(2023, 2, BERLIN).days() == 28
+    assert BillingPeriod.year(2024, BERLIN).days() == 366
 
 
 def test_proration_by_second_across_dst() -> None:
-    march = Period.month(2024, 3, BERLIN)  # clocks go forward on 31 March
+    march = BillingPeriod.month(2024, 3, BERLIN)  # clocks go forward on 31 March
     assert march.seconds() == (31 * 24 - 1) * 3600
     assert prorate(march, by="second") == 1
 
@@ -98,7 +98,7 @@ def test_naive_datetime_is_refused() -> None:
     import datetime as dt
 
     with pytest.raises(PricingError, match="naive"):
-        Period.between(dt.datetime(2024, 1, 1), dt.datetime(2024, 2, 1))
+        BillingPeriod.between(dt.datetime(2024, 1, 1), dt.datetime(2024, 2, 1))
 
 
 @given(
@@ -108,7 +108,7 @@ def test_naive_datetime_is_refused() -> None:
 )
 def test_full_period_proration_is_the_full_fee(year: int, month: int, by: str) -> None:
     plan = Plan("fee", "USD", [Charge("fee", Flat(usd("999.99")), recurring=True)], proration=by)  # type: ignore[arg-type]
-    inv = invoice(plan, {}, [], Period.month(year, month, BERLIN))
+    inv = invoice(plan, {}, [], BillingPeriod.month(year, month, BERLIN))
     assert inv.total == usd("999.99")
 
 
@@ -117,8 +117,8 @@ def test_full_period_proration_is_the_full_fee(year: int, month: int, by: str) -
     st.lists(st.integers(1, 27), min_size=1, max_size=5, unique=True),
 )
 def test_split_period_sums_to_whole(month: int, cuts: list[int]) -> None:
-    period = Period.month(2024, month, BERLIN)
-    plan = Plan("fee", "USD", [Charge("fee", Flat(usd("1000")), recurring=True)])
+    period = BillingPeriod.month(2024, month, BERLIN)
+    plan = Plan("fee", "USD", [Charge("fee", Flat(usd("1000")), recurring=True)], zone=BERLIN)
     bounds = [period.start, *(period.start.add(days=c) for c in sorted(cuts)), period.end]
     pieces = [
         invoice(plan, {}, [], period, start=a, end=b).total for a, b in itertools.pairwise(bounds)
@@ -129,7 +129,7 @@ def test_split_period_sums_to_whole(month: int, cuts: list[int]) -> None:
 
 
 def test_tier_change_mid_month() -> None:
-    period = Period.month(2024, 4, BERLIN)
+    period = BillingPeriod.month(2024, 4, BERLIN)
     change = pendulum.datetime(2024, 4, 11, tz=BERLIN)
     inv = invoice(
         [
@@ -146,7 +146,7 @@ def test_tier_change_mid_month() -> None:
 
 
 def test_band_lower_bound_inclusive() -> None:
-    rule = BandCredit.below("m", [("99%", "10%"), ("95%", "25%"), ("90%", "50%")])
+    rule = BandCredit.below("speed_of_answer", [("99%", "10%"), ("95%", "25%"), ("90%", "50%")])
     assert rule.band_for(Fraction(95, 100)).credit == Decimal("0.10")  # type: ignore[union-attr]
     assert rule.band_for(Fraction(9499, 10000)).credit == Decimal("0.25")  # type: ignore[union-attr]
     assert rule.band_for(Fraction(99, 100)) is None
@@ -162,32 +162,40 @@ def test_credits_never_exceed_cap(
 ) -> None:
     schedule = CreditSchedule(
         [
-            BandCredit.below("m", [("99%", "10%"), ("95%", "25%"), ("90%", "50%")]),
-            BreachCredit("m", amount=usd(25)),
+            BandCredit.below("speed_of_answer", [("99%", "10%"), ("95%", "25%"), ("90%", "50%")]),
+            BreachCredit("speed_of_answer", amount=usd(25)),
         ],
         cap=cap,
     )
-    result = schedule.evaluate([Attainment("m", f, breaches=b) for f, b in figures], usd(basis))
+    result = schedule.evaluate(
+        [Attainment("speed_of_answer", f, breaches=b) for f, b in figures], usd(basis)
+    )
     assert result.total <= usd(basis) * cap
 
 
 def test_credit_claim_deadline_and_minimum() -> None:
     schedule = CreditSchedule(
-        [BreachCredit("m", amount=usd(5))], minimum_credit=usd(20), claim_days=30
+        [BreachCredit("speed_of_answer", amount=usd(5))], minimum_credit=usd(20), claim_days=30
     )
     end = pendulum.datetime(2024, 2, 1, tz="UTC")
     few = schedule.evaluate(
-        [Attainment("m", "0.9", breaches=2)], usd(100), period_end=end, claimed_at=end
+        [Attainment("speed_of_answer", "0.9", breaches=2)], usd(100), period_end=end, claimed_at=end
     )
     assert not few.applied
     assert "minimum" in few.notes[0]
     late = schedule.evaluate(
-        [Attainment("m", "0.9", breaches=10)], usd(100), period_end=end, claimed_at=end.add(days=31)
+        [Attainment("speed_of_answer", "0.9", breaches=10)],
+        usd(100),
+        period_end=end,
+        claimed_at=end.add(days=31),
     )
     assert not late.applied
     assert "deadline" in late.notes[0]
     ok = schedule.evaluate(
-        [Attainment("m", "0.9", breaches=10)], usd(100), period_end=end, claimed_at=end.add(days=3)
+        [Attainment("speed_of_answer", "0.9", breaches=10)],
+        usd(100),
+        period_end=end,
+        claimed_at=end.add(days=3),
     )
     assert ok.applied
     assert ok.total == usd(50)
@@ -199,7 +207,7 @@ def test_invoice_with_credits_and_tax() -> None:
         plan,
         {"contacts.voice": 450},
         [Attainment("speed_of_answer", "0.73")],
-        Period.month(2024, 2, BERLIN),
+        BillingPeriod.month(2024, 2, BERLIN),
     )
     kinds = [ln.kind for ln in inv.lines]
     assert kinds == ["fee", "overage", "usage", "credit", "tax"]
@@ -210,7 +218,7 @@ def test_invoice_with_credits_and_tax() -> None:
 
 def test_credits_after_tax_option() -> None:
     plan = catalogue_plan("A", {"tax_rate": "10%", "credits_before_tax": False})
-    inv = invoice(plan, {}, [Attainment("speed_of_answer", "0.5")], Period.month(2024, 1))
+    inv = invoice(plan, {}, [Attainment("speed_of_answer", "0.5")], BillingPeriod.month(2024, 1))
     assert [ln.kind for ln in inv.lines][-2:] == ["tax", "credit"]
     assert inv.tax == usd(240)
 
@@ -227,7 +235,7 @@ def test_total_is_sum_of_lines(contacts: int, hours: int, att: Decimal, mode: st
         plan,
         {"contacts.chat": contacts, "premium_hours": hours, "seats": 7},
         [Attainment("first_response", att)],
-        Period.month(2024, 2),
+        BillingPeriod.month(2024, 2),
     )
     assert inv.total == sum((ln.amount for ln in inv.lines), usd(0))
     assert all(ln.amount.is_rounded() for ln in inv.lines)
@@ -240,7 +248,7 @@ def test_render_escapes_html() -> None:
     plan = Plan(
         "<script>x</script>", "USD", [Charge("a & b", Flat(usd(1)), description="<b>fee</b>")]
     )
-    inv = invoice(plan, {}, [], Period.month(2024, 1))
+    inv = invoice(plan, {}, [], BillingPeriod.month(2024, 1))
     html = inv.to_html()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
@@ -258,7 +266,7 @@ def test_quote_with_cost_to_serve_and_margin() -> None:
 
 def test_unknown_metric_is_refused() -> None:
     with pytest.raises(PricingError, match="does not price"):
-        invoice(catalogue_plan("A"), {"contacts.chat": 3}, [], Period.month(2024, 1))
+        invoice(catalogue_plan("A"), {"contacts.chat": 3}, [], BillingPeriod.month(2024, 1))
 
 
 def test_plan_currency_mix_listed() -> None:

@@ -17,7 +17,7 @@ from sla.pricing import (
     Package,
     Percentage,
     PerUnit,
-    Tier,
+    PriceBand,
     Transform,
     Volume,
 )
@@ -79,7 +79,9 @@ def test_package_rounding_options() -> None:
 
 AWS_BUSINESS = GreaterOf(
     usd(100),
-    GraduatedPercentage.up_to([(10_000, "10%"), (80_000, "7%"), (250_000, "5%"), (None, "3%")]),
+    GraduatedPercentage.up_to(
+        [(10_000, "10%"), (80_000, "7%"), (250_000, "5%"), (None, "3%")], "USD"
+    ),
 )
 
 
@@ -104,12 +106,12 @@ def test_aws_business_support_formula(spend: str) -> None:
 
 def test_aws_published_example() -> None:
     assert AWS_BUSINESS.charge(usd(85_000)) == usd("6150")
-    steps = AWS_BUSINESS.explain(usd(85_000))
+    steps = AWS_BUSINESS.steps(usd(85_000))
     assert [s.amount for s in steps] == [usd(1000), usd(4900), usd(250)]
 
 
 def test_flat_at_zero_default_and_off() -> None:
-    tiers = [Tier(0, 10, usd(1), usd(5)), Tier(10, None, usd(1))]
+    tiers = [PriceBand(0, 10, usd(1), usd(5)), PriceBand(10, None, usd(1))]
     assert Graduated(tiers).charge(0) == usd(5)
     assert Graduated(tiers, flat_at_zero=False).charge(0) == usd(0)
     assert Volume(tiers, flat_at_zero=False).charge(0) == usd(0)
@@ -128,17 +130,19 @@ def test_percentage_per_transaction_min_max_and_free() -> None:
     )
     # first transaction free; 100 -> 2.80; 1000 -> 25.30 cut to 5; 4 -> 0.40 raised to 0.50
     assert model.charge(["10", "100", "1000", "4"]) == usd("8.30")
-    assert sum((s.amount for s in model.explain(["10", "100", "1000", "4"])), usd(0)) == usd("8.30")
+    assert sum((s.amount for s in model.steps(["10", "100", "1000", "4"])), usd(0)) == usd("8.30")
 
 
 def test_percentage_free_amount_covers_part_of_a_transaction() -> None:
-    model = Percentage("10%", free_amount="150", currency_code=USD)
+    model = Percentage("10%", free_amount=usd(150), currency_code=USD)
     assert model.charge(["100", "100"]) == usd(5)
 
 
 def test_bad_tiers_list_every_problem() -> None:
     with pytest.raises(PricingError) as caught:
-        Graduated([Tier(1, 5, usd(1)), Tier(6, 10, usd(-1)), Tier(8, 20, Money(1, "EUR"))])
+        Graduated(
+            [PriceBand(1, 5, usd(1)), PriceBand(6, 10, usd(-1)), PriceBand(8, 20, Money(1, "EUR"))]
+        )
     fields = {p.field for p in caught.value.problems}
     assert {
         "tiers[0].lower",
@@ -160,14 +164,16 @@ def test_float_quantity_is_refused() -> None:
 
 
 @given(tier_lists(flats=False), quantities, quantities)
-def test_graduated_is_monotonic(tiers: tuple[Tier, ...], a: Decimal, b: Decimal) -> None:
+def test_graduated_is_monotonic(tiers: tuple[PriceBand, ...], a: Decimal, b: Decimal) -> None:
     model = Graduated(tiers)
     lo, hi = sorted((a, b))
     assert model.charge(lo) <= model.charge(hi)
 
 
 @given(tier_lists(flats=False), st.data())
-def test_graduated_is_continuous_at_edges(tiers: tuple[Tier, ...], data: st.DataObject) -> None:
+def test_graduated_is_continuous_at_edges(
+    tiers: tuple[PriceBand, ...], data: st.DataObject
+) -> None:
     model = Graduated(tiers)
     eps = Decimal("1e-9")
     for tier in tiers[:-1]:
@@ -178,7 +184,7 @@ def test_graduated_is_continuous_at_edges(tiers: tuple[Tier, ...], data: st.Data
 
 
 @given(tier_lists(), quantities, quantities)
-def test_volume_jumps_only_at_edges(tiers: tuple[Tier, ...], a: Decimal, b: Decimal) -> None:
+def test_volume_jumps_only_at_edges(tiers: tuple[PriceBand, ...], a: Decimal, b: Decimal) -> None:
     model = Volume(tiers)
     lo, hi = sorted((a, b))
     if lo > 0 and model.tier_index(lo) == model.tier_index(hi):
@@ -188,9 +194,9 @@ def test_volume_jumps_only_at_edges(tiers: tuple[Tier, ...], a: Decimal, b: Deci
 
 
 @given(tier_lists(), quantities)
-def test_explain_sums_to_charge(tiers: tuple[Tier, ...], q: Decimal) -> None:
+def test_explain_sums_to_charge(tiers: tuple[PriceBand, ...], q: Decimal) -> None:
     for model in (Graduated(tiers), Volume(tiers)):
-        assert sum((s.amount for s in model.explain(q)), usd(0)) == model.charge(q)
+        assert sum((s.amount for s in model.steps(q)), usd(0)) == model.charge(q)
 
 
 @given(int_quantities)

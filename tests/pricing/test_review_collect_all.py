@@ -14,6 +14,7 @@ from sla.pricing import (
     Attainment,
     Band,
     BandCredit,
+    BillingPeriod,
     BreachCredit,
     Charge,
     CreditSchedule,
@@ -25,11 +26,10 @@ from sla.pricing import (
     Package,
     Percentage,
     PercentTier,
-    Period,
     PerUnit,
     Phase,
     Plan,
-    Tier,
+    PriceBand,
     Transform,
     Volume,
     invoice,
@@ -99,7 +99,7 @@ CASES: list[tuple[str, Callable[[], object], set[str]]] = [
     (
         "graduated_with_closed_last_tier_and_bad_options",
         lambda: Graduated(
-            [Tier(0, 5, usd(1))],
+            [PriceBand(0, 5, usd(1))],
             flat_at_zero="yes",  # type: ignore[arg-type]
             transform="t",  # type: ignore[arg-type]
         ),
@@ -112,7 +112,7 @@ CASES: list[tuple[str, Callable[[], object], set[str]]] = [
     ),
     (
         "tier_with_negative_and_text_bounds",
-        lambda: Tier("-1", "x", usd(1)),
+        lambda: PriceBand("-1", "x", usd(1)),
         {"lower", "upper"},
     ),
     (
@@ -250,7 +250,7 @@ def test_band_credit_below_refuses_credits_shrinking_as_attainment_falls() -> No
 
 def test_band_credit_refuses_shrinking_credits_built_from_bands() -> None:
     with pytest.raises(PricingError) as caught:
-        BandCredit("m", [Band(0, "0.9", "10%"), Band("0.9", "0.99", "25%")])
+        BandCredit("speed_of_answer", [Band(0, "0.9", "10%"), Band("0.9", "0.99", "25%")])
     assert caught.value.problems[0].field == "bands[0].credit"
 
 
@@ -265,14 +265,14 @@ def test_band_credit_below_lists_every_bad_row() -> None:
 
 
 def test_band_credit_accepts_equal_and_growing_credits() -> None:
-    rule = BandCredit.below("m", [("99%", "10%"), ("95%", "10%"), ("90%", "50%")])
+    rule = BandCredit.below("speed_of_answer", [("99%", "10%"), ("95%", "10%"), ("90%", "50%")])
     credits = [band.credit for band in rule.bands]  # lowest attainment first
     assert credits == sorted(credits, reverse=True)
 
 
 def test_band_credit_below_refuses_two_rows_with_one_threshold() -> None:
     with pytest.raises(PricingError, match="two rows below 95%"):
-        BandCredit.below("m", [("95%", "10%"), ("95%", "25%")])
+        BandCredit.below("speed_of_answer", [("95%", "10%"), ("95%", "25%")])
 
 
 # -- 4. a plan not in force during the period ----------------------------------------------
@@ -286,21 +286,21 @@ def _plan() -> Plan:
             Charge("fee", Flat(usd(100)), recurring=True),
             Charge("minutes", PerUnit(usd(1)), metric="minutes"),
         ],
-        credits=CreditSchedule([BandCredit.below("m", [("99%", "10%")])]),
+        credits=CreditSchedule([BandCredit.below("speed_of_answer", [("99%", "10%")])]),
     )
 
 
 def test_plan_starting_next_month_bills_nothing_and_says_why() -> None:
-    march = Period.month(2024, 3, "Europe/Berlin")
+    march = BillingPeriod.month(2024, 3, "Europe/Berlin")
     start = pendulum.datetime(2024, 4, 1, tz="Europe/Berlin")
-    inv = invoice(_plan(), {}, [Attainment("m", "90%")], march, start=start)
+    inv = invoice(_plan(), {}, [Attainment("speed_of_answer", "90%")], march, start=start)
     assert inv.lines == ()
     assert inv.total == usd(0)
     assert any("not in force during the period" in note for note in inv.notes)
 
 
 def test_plan_ended_last_month_with_zero_usage_bills_nothing() -> None:
-    march = Period.month(2024, 3, "Europe/Berlin")
+    march = BillingPeriod.month(2024, 3, "Europe/Berlin")
     end = pendulum.datetime(2024, 2, 15, tz="Europe/Berlin")
     inv = invoice(_plan(), {"minutes": 0}, [], march, end=end)
     assert inv.total == usd(0)
@@ -308,7 +308,7 @@ def test_plan_ended_last_month_with_zero_usage_bills_nothing() -> None:
 
 
 def test_usage_under_a_plan_not_in_force_is_an_error_naming_usage() -> None:
-    march = Period.month(2024, 3, "Europe/Berlin")
+    march = BillingPeriod.month(2024, 3, "Europe/Berlin")
     start = pendulum.datetime(2024, 4, 1, tz="Europe/Berlin")
     with pytest.raises(PricingError) as caught:
         invoice(_plan(), {"minutes": 120}, [], march, start=start)
@@ -317,7 +317,7 @@ def test_usage_under_a_plan_not_in_force_is_an_error_naming_usage() -> None:
 
 
 def test_phase_outside_the_period_with_usage_names_the_phase() -> None:
-    march = Period.month(2024, 3, "Europe/Berlin")
+    march = BillingPeriod.month(2024, 3, "Europe/Berlin")
     april = pendulum.datetime(2024, 4, 1, tz="Europe/Berlin")
     phases = [
         Phase(_plan(), {"minutes": 10}, None, None),

@@ -18,7 +18,7 @@ from sla.pricing import (
     Percentage,
     PerUnit,
     Plan,
-    Tier,
+    PriceBand,
 )
 
 USD = "USD"
@@ -32,7 +32,7 @@ USD = "USD"
         (lambda: Package(10, "5"), "price"),  # type: ignore[arg-type]
         (lambda: Percentage("2%", fixed="0.30", currency_code=USD), "fixed"),
         (lambda: GreaterOf("100", PerUnit(Money(1, USD))), "minimum"),  # type: ignore[arg-type]
-        (lambda: Graduated([Tier(0, None, None)]), "tiers[0].unit_price"),  # type: ignore[arg-type]
+        (lambda: Graduated([PriceBand(0, None, None)]), "tiers[0].unit_price"),  # type: ignore[arg-type]
         (lambda: BreachCredit("speed_of_answer", amount=Decimal(5)), "amount"),
         (lambda: CreditSchedule([], minimum_credit=5), "minimum_credit"),  # type: ignore[arg-type]
         (
@@ -66,10 +66,10 @@ def test_percentage_rate_above_100_percent_is_refused_like_graduated(rate: objec
 
 @pytest.mark.parametrize("year", [0, 10_000])
 def test_period_year_out_of_range_gives_a_pricing_error(year: int) -> None:
-    from sla.pricing import Period
+    from sla.pricing import BillingPeriod
 
     with pytest.raises(PricingError) as caught:
-        Period.year(year)
+        BillingPeriod.year(year)
     assert caught.value.field == "period"
 
 
@@ -84,9 +84,9 @@ def test_negative_flat_fee_is_refused() -> None:
 def test_plan_ending_before_it_starts_is_refused() -> None:
     import pendulum
 
-    from sla.pricing import Period, prorate
+    from sla.pricing import BillingPeriod, prorate
 
-    june = Period.month(2025, 6, "Europe/Berlin")
+    june = BillingPeriod.month(2025, 6, "Europe/Berlin")
     start = pendulum.datetime(2025, 6, 20, tz="Europe/Berlin")
     with pytest.raises(PricingError, match="ends") as info:
         prorate(june, start, start.subtract(days=3))

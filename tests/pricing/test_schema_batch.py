@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sla import Money, PricingError
-from sla.pricing import Graduated, Plan, Tier, Volume, catalogue_plan, load_plan, rate_batch
+from sla.pricing import Graduated, Plan, PriceBand, Volume, catalogue_plan, load_plan, rate_table
 from tests.pricing.strategies import tier_lists
 
 
@@ -144,7 +144,7 @@ def _scalar(plan: Plan, metric: str, q: Decimal) -> Money:
 def test_batch_matches_scalar_for_catalogue_plan() -> None:
     plan = catalogue_plan("C")
     df = _records(5000)
-    out = rate_batch(plan, df)
+    out = rate_table(plan, df)
     for row in out.itertuples():
         expected = _scalar(plan, row.metric, Decimal(row.quantity))
         assert row.amount_minor == expected.to_minor()
@@ -158,7 +158,7 @@ def test_batch_matches_scalar_for_catalogue_plan() -> None:
     st.sampled_from(["half_even", "half_up"]),
 )
 def test_batch_equals_scalar_exactly(
-    tiers: tuple[Tier, ...], qs: list[Decimal], kind: str, mode: str
+    tiers: tuple[PriceBand, ...], qs: list[Decimal], kind: str, mode: str
 ) -> None:
     model = Graduated(tiers) if kind == "graduated" else Volume(tiers)
     table = pa.table(
@@ -168,7 +168,7 @@ def test_batch_equals_scalar_exactly(
             "quantity": pa.array(qs, pa.decimal128(18, 3)),
         }
     )
-    out = rate_batch(model, table, rounding=mode)
+    out = rate_table(model, table, rounding=mode)
     sums: dict[str, Decimal] = {}
     for i, q in enumerate(qs):
         sums[str(i % 7)] = sums.get(str(i % 7), Decimal(0)) + q
@@ -188,8 +188,8 @@ def test_batch_polars_and_errors() -> None:
             "quantity": [300, 200],
         }
     )
-    out = rate_batch(plan, frame)
+    out = rate_table(plan, frame)
     assert isinstance(out, pl.DataFrame)
     assert out["amount_minor"].to_list() == [60000]
     with pytest.raises(PricingError, match="float"):
-        rate_batch(plan, frame.with_columns(pl.col("quantity").cast(pl.Float64)))
+        rate_table(plan, frame.with_columns(pl.col("quantity").cast(pl.Float64)))

@@ -111,7 +111,7 @@ def test_month_report_states_counts_currency_and_caveats(leap_month: MonthResult
     assert f'<div class="value">{total.format()}</div>' in html
     assert "invoiced (A " in html
     currency = totals[0].currency.code
-    assert f"Margin per contact ({currency})" in html
+    assert f"Result of the month per tier ({currency})" in html
     # 2024-02 is before the example contracts take effect: the report says so.
     assert leap_month.notes
     assert '<div class="notes">' in html
