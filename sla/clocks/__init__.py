@@ -33,13 +33,20 @@ from sla.clocks._partials import (
 )
 from sla.clocks._policy import (
     DEFAULT_PAUSES,
-    METRICS,
     ClockCalendar,
     ClockPolicy,
     EscalationLevel,
     MetricTarget,
 )
-from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Status
+from sla.clocks._results import (
+    CycleResult,
+    Escalation,
+    Evaluation,
+    Move,
+    Notification,
+    Status,
+)
+from sla.clocks._route import open_call
 
 __all__ = [
     "ALWAYS",
@@ -48,7 +55,6 @@ __all__ = [
     "DEFAULT_PAUSES",
     "EVENT_KINDS",
     "EVENT_TABLE_SCHEMA",
-    "METRICS",
     "PARTIAL_COLUMNS",
     "STATUSES",
     "Attainment",
@@ -57,6 +63,7 @@ __all__ = [
     "ClockPolicy",
     "Contact",
     "CycleResult",
+    "Escalation",
     "EscalationLevel",
     "Evaluation",
     "Event",
@@ -74,6 +81,7 @@ __all__ = [
     "evaluate",
     "evaluate_arrow",
     "evaluate_table",
+    "open_call",
     "percentile_of_counts",
     "service_level_targets",
     "to_seconds",
