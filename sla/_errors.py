@@ -22,6 +22,7 @@ __all__ = [
     "ContractError",
     "CurrencyError",
     "CurrencyMismatchError",
+    "DatasetError",
     "EconomicsError",
     "MoneyError",
     "PricingError",
@@ -134,6 +135,17 @@ class ContractError(SLAError):
 
 class ClockError(SLAError):
     """Contact events cannot be evaluated (out of order, unknown metric...)."""
+
+
+class DatasetError(ClockError):
+    """A dataset of events is not what its manifest says, or holds unreadable events.
+
+    Raised for a missing, extra, truncated or replaced part file, a part whose
+    contacts belong elsewhere, a contact split over files, and instants that
+    are null, naive or not epoch seconds; the message names the file (and the
+    row and contact where there is one). A :class:`ClockError`, since the
+    events cannot be evaluated as given.
+    """
 
 
 class EconomicsError(SLAError):

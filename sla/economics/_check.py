@@ -29,6 +29,9 @@ def number(value: object, field: str, problems: list[Problem], *, positive: bool
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         problems.append(Problem(field, f"expected a number, got {type(value).__name__}"))
         return 0.0
+    if isinstance(value, Decimal) and value.is_snan():  # float() raises on a signaling NaN
+        problems.append(Problem(field, f"must be a finite number, got {value!r}"))
+        return 0.0
     result = float(value)
     if not math.isfinite(result) or result < 0 or (positive and result == 0):
         problems.append(Problem(field, f"must be {'> 0' if positive else '>= 0'}, got {value!r}"))
@@ -40,6 +43,9 @@ def fraction(
 ) -> float:
     """A share in [0, 1) (or [0, 1] with ``upper_open=False``)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        problems.append(Problem(field, f"expected a share between 0 and 1, got {value!r}"))
+        return 0.0
+    if isinstance(value, Decimal) and value.is_snan():  # float() raises on a signaling NaN
         problems.append(Problem(field, f"expected a share between 0 and 1, got {value!r}"))
         return 0.0
     result = float(value)

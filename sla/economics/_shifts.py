@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from sla._errors import EconomicsError
 from sla._explain import Explanation, explanation
+from sla._types import Ints
 from sla.economics._workload import interval_seconds
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
     "paid_hours_lower_bound",
     "schedule_shifts",
 ]
-
-Ints = npt.NDArray[np.int64]
 
 
 def exact_share(value: object, field: str) -> Fraction:

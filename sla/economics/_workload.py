@@ -23,14 +23,12 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import EconomicsError, Problem
+from sla._types import Floats, Ints
 from sla.calendar import Calendar, to_epoch
 from sla.economics._check import positive_duration, raise_all, target_share
 from sla.economics._queue import Queue, agents_for_many
 
 __all__ = ["ChatTarget", "VoiceTarget", "Workload", "WrittenTarget"]
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
 
 
 def _epoch(value: object, field: str) -> int:

@@ -7,15 +7,14 @@ month report uses the same answer: a tier is invoiced only when it is priced.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sla._errors import PricingError, Problem
+from sla.contracts import CompiledContract, Contract
 from sla.pricing._contracts import _catalogue_code, contract_plan
 
 __all__ = ["is_priced", "plan_problems"]
 
 
-def is_priced(contract: Any, tier: str) -> bool:
+def is_priced(contract: Contract | CompiledContract, tier: str) -> bool:
     """True when ``tier`` of ``contract`` has a price: a catalogue tier it starts from
     (its own code or the end of its ``extends`` chain) or the contract's ``price_plan``.
 
@@ -27,7 +26,7 @@ def is_priced(contract: Any, tier: str) -> bool:
     return spec.price_plan is not None or _catalogue_code(spec, tier) is not None
 
 
-def plan_problems(contract: Any) -> tuple[Problem, ...]:
+def plan_problems(contract: Contract | CompiledContract) -> tuple[Problem, ...]:
     """Every problem of the contract's price plan, per tier, with ``price_plan.…`` paths.
 
     A tier that is not priced (no catalogue tier, no ``price_plan``) is a warning:
@@ -56,7 +55,5 @@ def plan_problems(contract: Any) -> tuple[Problem, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _spec(contract: Any) -> Any:
-    from sla.contracts import CompiledContract
-
+def _spec(contract: Contract | CompiledContract) -> Contract:
     return contract.spec if isinstance(contract, CompiledContract) else contract

@@ -13,11 +13,11 @@ the very function :func:`sla.clocks.compliance` ends with.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sla._types import Instant
+from sla._errors import ClockError, DatasetError
 from sla.clocks import (
     COMPLIANCE_GROUPS,
     ServiceLevelTarget,
@@ -27,20 +27,20 @@ from sla.clocks import (
     to_seconds,
 )
 from sla.clocks._partials import Period, check_grouping
-from sla.scale._dataset import part_files
-
-if TYPE_CHECKING:
-    import dask.dataframe as dd
-    import pandas as pd
-    import pyarrow as pa
-    from distributed import Client
-
-    from sla.clocks._engine import Policies
+from sla.scale._merge import merge_partials
+from sla.scale._read import (
+    Part,
+    contacts_by_bucket,
+    open_dataset,
+    raise_if_split,
+    read_part,
+    split_contacts,
+)
 
 __all__ = ["compliance_dataset", "cycles_to_pandas", "evaluate_dataset"]
 
 
-def cycles_to_pandas(cycles: pa.Table) -> pd.DataFrame:
+def cycles_to_pandas(cycles: Any) -> Any:
     """An Arrow cycle table as pandas with nullable ``Int64`` integers.
 
     Integer columns such as ``stop`` or ``due`` are null for some cycles;
@@ -60,25 +60,65 @@ def _cycle_schema(events_schema: Any, policy: Any, as_of: int) -> Any:
     return evaluate_arrow(events_schema.empty_table(), policy, as_of=as_of).schema
 
 
-def _cycles_of(file: str, policy: Any, as_of: int) -> Any:
-    import pyarrow.parquet as pq
+def _cycles_of(part: Part, policy: Any, as_of: int) -> tuple[Any, dict[str, int]]:
+    import pyarrow.compute as pc
 
-    return evaluate_arrow(pq.read_table(file), policy, as_of=as_of)
+    events = read_part(part)
+    at = events.column("at")
+    if not pa_is_integer(at.type):
+        at = pc.divide(at.cast("int64"), _per_second(at.type))
+    later = int(pc.sum(pc.greater(at, as_of)).as_py() or 0)
+    stats = {"files": 1, "events": events.num_rows, "events_after_as_of": later}
+    try:
+        return evaluate_arrow(events, policy, as_of=as_of), stats
+    except DatasetError:
+        raise
+    except ClockError as error:  # name the file: "kind: unknown values" over 200 files helps no one
+        raise DatasetError(
+            f"{part.shown}: {error}", field=error.field, problems=error.problems
+        ) from error
 
 
-def _evaluate_part(file: str, policy: Any, as_of: int, schema: Any) -> Any:
-    cycles = _cycles_of(file, policy, as_of)
+def pa_is_integer(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_integer(kind))
+
+
+def _per_second(kind: Any) -> int:
+    return {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[kind.unit]
+
+
+def _evaluate_part(part: Part, policy: Any, as_of: int, schema: Any) -> Any:
+    cycles, _ = _cycles_of(part, policy, as_of)
     return cycles_to_pandas(cycles.select(schema.names).cast(schema))
 
 
-def _partials_part(file: str, policy: Any, as_of: int, tz: str | None, period: Period) -> Any:
-    cycles = _cycles_of(file, policy, as_of)
-    return compliance_partials(cycles, tz=tz, period=period, output="arrow")
+def _evaluate_counted(
+    part: Part, policy: Any, as_of: int, schema: Any
+) -> tuple[Any, dict[str, int]]:
+    cycles, stats = _cycles_of(part, policy, as_of)
+    return cycles_to_pandas(cycles.select(schema.names).cast(schema)), stats
 
 
-def _gather(client: Client, parts: list[Any]) -> Any:
-    untyped: Any = client  # distributed ships partial type hints, as dask does
-    return untyped.gather(untyped.compute(parts))
+def _partials_part(
+    part: Part, policy: Any, as_of: int, tz: str | None, period: Period
+) -> tuple[Any, dict[str, int]]:
+    cycles, stats = _cycles_of(part, policy, as_of)
+    return compliance_partials(cycles, tz=tz, period=period, output="arrow"), stats
+
+
+def _add(counts: Sequence[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for counted in counts:
+        for key, value in counted.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def _merge_counted(*items: tuple[Any, dict[str, int]]) -> tuple[Any, dict[str, int]]:
+    """One tree node: partials add up (merge_partials), and so do the read counts."""
+    return merge_partials([partials for partials, _ in items]), _add([s for _, s in items])
 
 
 def _module(name: str) -> Any:
@@ -86,85 +126,142 @@ def _module(name: str) -> Any:
     return importlib.import_module(name)
 
 
+def _compute(client: Any, tasks: Sequence[Any]) -> list[Any]:
+    if client is None:
+        return list(_module("dask").compute(*tasks))
+    return list(client.gather(client.compute(list(tasks))))
+
+
+def _distributed_split_check(client: Any) -> Any:
+    """The foreign-dataset check as a Dask aggregation: ids bucketed by hash per file, each
+    bucket checked on a worker; only a count and one example per bucket reach the client."""
+    dask = _module("dask")
+
+    def check(parts: Sequence[Part]) -> None:
+        if len(parts) < 2:
+            return
+        buckets = len(parts)
+        mapped = [
+            dask.delayed(contacts_by_bucket, nout=buckets)(part, index, buckets)
+            for index, part in enumerate(parts)
+        ]
+        reduce = dask.delayed(split_contacts)
+        found = [reduce(*[m[b] for m in mapped]) for b in range(buckets)]
+        raise_if_split(parts, _compute(client, found))
+
+    return check
+
+
+def _open(path: str | os.PathLike[str], filesystem: Any, client: Any) -> list[Part]:
+    parts, _ = open_dataset(
+        path, filesystem=filesystem, split_check=_distributed_split_check(client)
+    )
+    return parts
+
+
 def evaluate_dataset(
-    path: str | Path,
-    policy: Policies,
+    path: str | os.PathLike[str],
+    policy: Any,
     *,
-    as_of: Instant,
-    client: Client | None = None,
+    as_of: Any,
+    client: Any = None,
     lazy: bool = False,
-) -> pd.DataFrame | dd.DataFrame:
+    filesystem: Any = None,
+) -> Any:
     """Evaluate every contact of a partitioned Parquet dataset with Dask.
 
     ``path`` is a directory written by :func:`write_dataset` (or any
     directory of Parquet files in which each contact's events sit in one
-    file); ``policy`` is a :class:`~sla.clocks.ClockPolicy` or a mapping of
-    policies by tier code, as for :func:`~sla.clocks.evaluate_table`.
-    Returns one row per metric cycle with
-    :data:`~sla.clocks.CYCLE_TABLE_COLUMNS` (integers as nullable ``Int64``),
-    one partition per part file, gathered to the client (index ``0..n-1``),
-    the same rows as the single-process
-    ``evaluate_table`` on all events. With ``client`` (a
-    ``distributed.Client``) the work runs on its cluster, otherwise on
-    Dask's current scheduler. ``lazy=True`` returns the Dask DataFrame
-    instead, e.g. to ``.to_parquet()`` the cycles without gathering them.
+    file), local or an fsspec URL (``s3://bucket/events``; ``filesystem``: an
+    optional ``pyarrow.fs`` or fsspec filesystem for it), resolved here on the
+    client before tasks are sent; ``policy`` is a
+    :class:`~sla.clocks.ClockPolicy` or a mapping of policies by tier code, as
+    for :func:`~sla.clocks.evaluate_table`. Returns one row per metric cycle
+    with :data:`~sla.clocks.CYCLE_TABLE_COLUMNS` (integers as nullable
+    ``Int64``), one partition per part file, gathered to the client (index
+    ``0..n-1``), the same rows as the single-process ``evaluate_table`` on all
+    events; ``result.attrs["sla_read"]`` counts the files and events read and
+    the events after ``as_of`` (which no cycle includes). With ``client`` (a
+    ``distributed.Client``) the work runs on its cluster, otherwise on Dask's
+    current scheduler. ``lazy=True`` returns the Dask DataFrame instead, e.g.
+    to ``.to_parquet()`` the cycles without gathering them.
+
+    Every part is checked against the dataset's manifest (see
+    :func:`read_dataset`); a problem raises :class:`~sla.DatasetError` naming
+    the file (and the row and contact for a bad instant).
     """
     import pyarrow.parquet as pq
 
     dd = _module("dask.dataframe")
     cut = to_seconds(as_of, field="as_of")
-    files = [str(f) for f in part_files(path)]
-    schema = _cycle_schema(pq.read_schema(files[0]), policy, cut)
+    parts = _open(path, filesystem, client)
+    first = parts[0]
+    events_schema = pq.read_schema(first.path, filesystem=first.location.filesystem)
+    schema = _cycle_schema(events_schema, policy, cut)
     meta = cycles_to_pandas(schema.empty_table())
-    # Dask would re-type text columns to its own string dtype; the cycles keep
-    # the types cycles_to_pandas gives, those of the single-process result.
-    with _module("dask").config.set({"dataframe.convert-string": False}):
-        cycles = dd.from_map(
-            _evaluate_part,
-            files,
-            args=(policy, cut, schema),
-            meta=meta,
-            label="sla-evaluate",
-            enforce_metadata=False,
-        )
     if lazy:
-        return cycles
+        # Dask would re-type text columns to its own string dtype; the cycles keep
+        # the types cycles_to_pandas gives, those of the single-process result.
+        with _module("dask").config.set({"dataframe.convert-string": False}):
+            return dd.from_map(
+                _evaluate_part,
+                parts,
+                args=(policy, cut, schema),
+                meta=meta,
+                label="sla-evaluate",
+                enforce_metadata=False,
+            )
     # Gather the partitions and concatenate here: Dask's own compute() first
     # moves every partition onto one worker to concatenate them there, which
     # held all cycles twice on that worker (5 GiB at 10^7 events).
     import pandas as pd
 
-    parts = cycles.to_delayed()
-    frames = _module("dask").compute(*parts) if client is None else _gather(client, parts)
-    return pd.concat(frames, ignore_index=True)
+    task = _module("dask").delayed(_evaluate_counted)
+    results = _compute(client, [task(part, policy, cut, schema) for part in parts])
+    frames = [cycles for cycles, _ in results]
+    frame = pd.concat(frames, ignore_index=True) if frames else meta
+    frame.attrs["sla_read"] = _add([stats for _, stats in results])
+    return frame
 
 
 def compliance_dataset(
-    path: str | Path,
-    policy: Policies,
+    path: str | os.PathLike[str],
+    policy: Any,
     *,
-    as_of: Instant,
-    client: Client | None = None,
+    as_of: Any,
+    client: Any = None,
     tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
-) -> pd.DataFrame:
+    filesystem: Any = None,
+    split_every: int = 8,
+) -> Any:
     """The compliance report of a partitioned dataset, equal to the single-process one.
 
     Equals ``sla.clocks.compliance(evaluate_table(all events, policy,
     as_of=as_of), tz=tz, period=period, by=by, targets=targets,
     percentiles=percentiles)`` exactly: counts, exact attainment fractions,
-    means and percentiles. Each part file is read, evaluated and reduced to
-    partials (counts and response-time histograms, in Arrow) on its worker;
-    only the partials travel, and are combined on the client.
+    means and percentiles. Each part file is read, checked, evaluated and
+    reduced to partials (counts and response-time histograms, in Arrow) on its
+    worker; partials are merged on the workers in a tree, ``split_every`` at a
+    time, so the client receives one merged partials table whatever the number
+    of files. ``report.attrs["sla_read"]`` counts files, events and events
+    after ``as_of``. ``path`` and ``filesystem`` as for :func:`evaluate_dataset`.
     """
     dask = _module("dask")
     check_grouping(period, by)
+    if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
+        raise DatasetError(f"must be a whole number >= 2, got {split_every!r}", field="split_every")
     cut = to_seconds(as_of, field="as_of")
-    files = [str(f) for f in part_files(path)]
+    parts = _open(path, filesystem, client)
     task = dask.delayed(_partials_part)
-    parts = [task(file, policy, cut, tz, period) for file in files]
-    gathered = dask.compute(*parts) if client is None else _gather(client, parts)
-    return combine_partials(gathered, by=by, targets=targets, percentiles=percentiles)
+    level = [task(part, policy, cut, tz, period) for part in parts]
+    merge = dask.delayed(_merge_counted)
+    while len(level) > 1:
+        level = [merge(*level[i : i + split_every]) for i in range(0, len(level), split_every)]
+    ((partials, stats),) = _compute(client, level)
+    report = combine_partials([partials], by=by, targets=targets, percentiles=percentiles)
+    report.attrs["sla_read"] = stats
+    return report

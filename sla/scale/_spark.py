@@ -26,6 +26,7 @@ from sla.clocks import (
     to_seconds,
 )
 from sla.clocks._partials import Period, check_grouping
+from sla.scale._merge import merge_partials
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,20 +105,27 @@ def _partials_schema() -> Any:
 
 
 def arrow_partials(*, tz: str | None = None, period: Period = "month") -> Batches:
-    """A function: cycle record batches -> compliance partials as record batches.
+    """A function: the cycle record batches of one partition -> its compliance partials.
 
-    Partials add up, so batches need no grouping; combine all of them with
-    :func:`~sla.clocks.combine_partials`. Arrow in, Arrow out: no pandas.
+    Each batch's partials are merged into the partition's running total
+    (:func:`~sla.scale.merge_partials`) as they come, so a partition sends one
+    partials table, no larger than its distinct (group, measure, value) rows,
+    however many batches Spark cut it into. Partials add up, so batches need no
+    grouping; combine all partitions' with :func:`~sla.clocks.combine_partials`
+    (or sum ``count`` by the other columns first). Arrow in, Arrow out: no pandas.
     """
     check_grouping(period, ())
     schema = _partials_schema()
 
     def partials_of(batches: Iterable[Any]) -> Iterator[Any]:
+        total = None
         for batch in batches:
             if not batch.num_rows:
                 continue
             partials = compliance_partials(batch, tz=tz, period=period, output="arrow")
-            yield from partials.cast(schema).to_batches()
+            total = partials if total is None else merge_partials([total, partials])
+        if total is not None:
+            yield from total.cast(schema).to_batches()
 
     return partials_of
 
@@ -150,10 +158,16 @@ def compliance_spark(
 ) -> pd.DataFrame:
     """The exact compliance report (pandas) of a Spark DataFrame of cycles.
 
-    Each Spark partition reduces its cycles to partials; only those are
-    collected and combined, as in :func:`~sla.scale.compliance_dataset`.
+    Each Spark partition reduces its cycles to one partials table
+    (``mapInArrow``); Spark sums their counts by group, measure and value on
+    the executors (``groupBy().agg``), and only that sum reaches the driver,
+    where :func:`~sla.clocks.combine_partials` builds the report.
     """
     check_grouping(period, by)
     ddl = spark_ddl(_partials_schema())
-    partials = cycles.mapInArrow(arrow_partials(tz=tz, period=period), ddl).toPandas()
-    return combine_partials(partials, by=by, targets=targets, percentiles=percentiles)
+    partials = cycles.mapInArrow(arrow_partials(tz=tz, period=period), ddl)
+    # Summed on the executors: the driver receives one row per distinct
+    # (group, measure, value), whatever the number of partitions or cycles.
+    keys = list(PARTIAL_COLUMNS[:-1])
+    summed = partials.groupBy(*keys).agg({"count": "sum"}).withColumnRenamed("sum(count)", "count")
+    return combine_partials(summed.toPandas(), by=by, targets=targets, percentiles=percentiles)

@@ -154,9 +154,12 @@ def test_queue_with_absurd_calls() -> None:
         attempt(queue.agents_for, service_level=0.8, within=timedelta(seconds=20))
 
 
-@xfail("month", "Queue(calls=Decimal('sNaN')) raises ValueError")
+# Fixed on main (economics), a regression test now:
+# a signaling NaN for calls raised numpy/float's ValueError
 def test_queue_with_signaling_nan() -> None:
-    attempt(Queue, Decimal("sNaN"), timedelta(minutes=30), timedelta(seconds=180))
+    outcome = attempt(Queue, Decimal("sNaN"), timedelta(minutes=30), timedelta(seconds=180))
+    assert isinstance(outcome, Refused)
+    assert outcome.error.field == "calls"
 
 
 def test_the_known_defects_use_the_fuzz_rules() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -12,6 +14,10 @@ from sla.clocks import ClockPolicy, MetricTarget
 from sla.simulate import Traffic, generate
 
 HOUR = 3600
+
+# The S3 tests talk to a local endpoint only: the AWS SDK must never look for an
+# instance-metadata service. Set before any Dask worker starts, so workers inherit it.
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 
 def office_policy(policy_id: str = "office", first_response_hours: int = 4) -> ClockPolicy:
@@ -56,3 +62,23 @@ def as_of(traffic: Traffic) -> int:
     """A cut a day before the last event, so some cycles are still running."""
     at: Any = traffic.events["at"]
     return int(at.max()) - 24 * HOUR
+
+
+@pytest.fixture(scope="session")
+def client() -> Iterator[Any]:
+    """One local Dask cluster (two worker processes) shared by every Dask test."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        timeout=60,
+    )
+    client = distributed.Client(cluster, timeout=60)
+    try:
+        client.wait_for_workers(2, timeout=60)
+        yield client
+    finally:
+        client.close()
+        cluster.close()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
-from sla import ClockError
+from sla import ClockError, DatasetError
 from sla.clocks import (
     CYCLE_TABLE_COLUMNS,
     ClockPolicy,
@@ -20,28 +22,10 @@ from sla.clocks import (
 from sla.scale import compliance_dataset, cycles_to_pandas, evaluate_dataset, write_dataset
 from sla.simulate import Traffic
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")
 pytest.importorskip("dask.dataframe")
 
 KEY = ["contact_id", "metric", "cycle"]
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        timeout=60,
-    )
-    client = distributed.Client(cluster, timeout=60)
-    try:
-        client.wait_for_workers(2, timeout=60)
-        yield client
-    finally:
-        client.close()
-        cluster.close()
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +108,60 @@ def test_lazy_result_has_one_partition_per_part_file(
 def test_bad_period_is_refused_before_any_work(dataset: Path, policy: ClockPolicy) -> None:
     with pytest.raises(ClockError, match="period"):
         compliance_dataset(dataset, policy, as_of=0, period="fortnight")  # type: ignore[arg-type]
+
+
+def test_tree_reduce_counts_every_event_read(
+    client: Any, dataset: Path, traffic: Traffic, policy: ClockPolicy, as_of: int
+) -> None:
+    """Partials merged two at a time on the workers (4 files: two levels) give the same
+    report; the events after ``as_of``, which no cycle counts, are counted and reported."""
+    single = evaluate_table(traffic.events.to_arrow(), policy, as_of=as_of)
+    expected = compliance(single, tz="Europe/Berlin", by=("tier", "metric", "period"))
+    got = compliance_dataset(
+        dataset, policy, as_of=as_of, client=client, tz="Europe/Berlin",
+        by=("tier", "metric", "period"), split_every=2,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    at = traffic.events.to_arrow().column("at").to_numpy()
+    assert got.attrs["sla_read"] == {
+        "files": 4,
+        "events": len(at),
+        "events_after_as_of": int((at > as_of).sum()),
+    }
+    assert got.attrs["sla_read"]["events_after_as_of"] > 0
+    with pytest.raises(DatasetError, match="split_every"):
+        compliance_dataset(dataset, policy, as_of=as_of, split_every=1)
+
+
+def test_a_foreign_dataset_is_checked_on_the_cluster(
+    client: Any, traffic: Traffic, policy: ClockPolicy, as_of: int, tmp_path: Path
+) -> None:
+    """Without a manifest: contacts split over files are found by a distributed
+    aggregation, and a file in epoch milliseconds is named by the worker that reads it."""
+    events = traffic.events.to_arrow()
+    half = events.num_rows // 2
+    split = tmp_path / "split"
+    split.mkdir()
+    pq.write_table(events.slice(0, half), split / "a.parquet")
+    pq.write_table(events.slice(half), split / "b.parquet")
+    with pytest.raises(DatasetError, match=r"has events in both .*a\.parquet and .*b\.parquet"):
+        compliance_dataset(split, policy, as_of=as_of, client=client)
+    millis = tmp_path / "millis"
+    write_dataset(events, millis, partitions=2)
+    (millis / "_sla_dataset.json").unlink()  # now a foreign dataset: no checksums to catch it
+    part = pq.read_table(millis / "part-00001.parquet")
+    at = pc.multiply(part.column("at"), 1000)
+    pq.write_table(
+        part.set_column(part.schema.get_field_index("at"), "at", at), millis / "part-00001.parquet"
+    )
+    with pytest.raises(DatasetError, match=r"part-00001\.parquet, row 0, contact .*milliseconds"):
+        evaluate_dataset(millis, policy, as_of=as_of, client=client)
+
+
+def test_an_evaluation_error_names_the_file(policy: ClockPolicy, tmp_path: Path) -> None:
+    """The evaluator's own errors (here an unknown event kind) come back naming the part."""
+    bad = pa.table({"contact_id": ["a", "b"], "at": [10, 20], "kind": ["created", "teleported"]})
+    write_dataset(bad, tmp_path / "bad", partitions=2)
+    with pytest.raises(DatasetError, match=r"bad/part-0000\d\.parquet: .*teleported") as caught:
+        evaluate_dataset(tmp_path / "bad", policy, as_of=100)
+    assert caught.value.field == "kind"

@@ -24,6 +24,7 @@ from sla.scale import (
     arrow_evaluator,
     arrow_partials,
     combine_partials,
+    compliance_partials,
     compliance_spark,
     cycle_schema,
     cycles_to_pandas,
@@ -74,8 +75,13 @@ def test_the_cycle_schema_as_spark_ddl(policy: ClockPolicy) -> None:
 
 
 def test_partials_of_batches_combine_into_the_report(expected: Any) -> None:
+    """A partition cut into many batches sends one partials table: no more rows than the
+    partials of all its cycles at once, and the same report."""
     batches = pa.Table.from_pandas(expected, preserve_index=False).to_batches(max_chunksize=777)
+    assert len(batches) > 5
     partials = pa.Table.from_batches(list(arrow_partials(tz="Europe/Berlin")(iter(batches))))
+    whole = compliance_partials(expected, tz="Europe/Berlin", output="arrow")
+    assert partials.num_rows == whole.num_rows
     got = combine_partials(partials.to_pandas(), by=("tier", "metric", "period"))
     want = compliance(expected, tz="Europe/Berlin", by=("tier", "metric", "period"))
     pd.testing.assert_frame_equal(got, want, check_exact=True)
@@ -115,6 +121,26 @@ class LocalFrame:
     def toPandas(self) -> Any:
         return pa.concat_tables(self.parts).to_pandas()
 
+    def groupBy(self, *keys: str) -> _Grouped:
+        return _Grouped(self, list(keys))
+
+    def withColumnRenamed(self, old: str, new: str) -> LocalFrame:
+        return LocalFrame([t.rename_columns([new if n == old else n for n in t.column_names])
+                           for t in self.parts])  # fmt: skip
+
+
+class _Grouped:
+    """groupBy(...).agg({"count": "sum"}) as Spark names it: a column "sum(count)"."""
+
+    def __init__(self, frame: LocalFrame, keys: list[str]) -> None:
+        self.frame, self.keys = frame, keys
+
+    def agg(self, spec: dict[str, str]) -> LocalFrame:
+        ((column, how),) = spec.items()
+        whole = pa.concat_tables([t.cast(self.frame.parts[0].schema) for t in self.frame.parts])
+        summed = whole.group_by(self.keys).aggregate([(column, how)])
+        return LocalFrame([summed.rename_columns([*self.keys, f"{how}({column})"])])
+
 
 def test_evaluate_spark_repartitions_by_contact(
     events: Any, policy: ClockPolicy, as_of: int, expected: Any
@@ -130,14 +156,25 @@ def test_evaluate_spark_repartitions_by_contact(
 
 
 @pytest.mark.skipif(importlib.util.find_spec("pyspark") is None, reason="pyspark not installed")
-def test_on_a_local_spark_session(events: Any, policy: ClockPolicy, as_of: int) -> None:
+def test_on_a_local_spark_session(
+    events: Any, policy: ClockPolicy, as_of: int, expected: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs only where pyspark (and Java 17+) is installed: CI does not install the
+    ``spark`` extra, so there this test is skipped; it was run by hand with pyspark."""
+    import sys
+
     from pyspark.sql import SparkSession
 
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # workers import sla and pyarrow
     spark = SparkSession.builder.master("local[2]").getOrCreate()
     try:
         frame = spark.createDataFrame(events.to_pandas().astype({"kind": str}))
-        got = evaluate_spark(frame, policy, as_of).toPandas()
-        want = evaluate_table(events, policy, as_of=as_of, output="pandas")
-        assert len(got) == len(want)
+        cycles = evaluate_spark(frame, policy, as_of, partitions=4)
+        got = cycles_to_pandas(pa.Table.from_pandas(cycles.toPandas(), preserve_index=False))
+        assert len(got) == len(expected)
+        by = ("tier", "metric", "period")
+        report = compliance_spark(cycles, tz="Europe/Berlin", by=by)
+        want = compliance(expected, tz="Europe/Berlin", by=by)
+        pd.testing.assert_frame_equal(report, want, check_exact=True)
     finally:
         spark.stop()
