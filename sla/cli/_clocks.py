@@ -46,14 +46,20 @@ def _policies(path: Path) -> tuple[Any, str]:
     return policies, compiled.calendars[first.coverage].tz
 
 
-def _as_of(events: Any, text: str | None = None) -> int:
+def _as_of(events: Any, path: Path, text: str | None = None) -> int:
     import pyarrow.compute as pc
+
+    from sla.clocks import to_seconds
 
     if text is not None:
         return int(parse_instant(text, field="--as-of").timestamp())
     latest = pc.max(events.column("at")).as_py()
-    # read_events leaves `at` as int epoch seconds or aware timestamps.
-    return int(latest) if isinstance(latest, int) else int(latest.timestamp())
+    # read_events leaves `at` as int epoch seconds or aware timestamps; the latest of
+    # them is checked here, as `at`, before anything reads it as an instant.
+    try:
+        return to_seconds(latest, field="at")
+    except ClockError as exc:
+        raise events_problem(exc, path) from None
 
 
 def _cycles(table: Any, policies: Any, as_of: int, path: Path) -> Any:
@@ -94,7 +100,7 @@ def evaluate(
         check_writable(out, field="--out")
     policies, zone = _policies(contract)
     table = _with_tier(read_events(events), policies)
-    cycles = _cycles(table, policies, _as_of(table, as_of), events)
+    cycles = _cycles(table, policies, _as_of(table, events, as_of), events)
     if format == "csv":
         text = cycles.to_csv(index=False)
     elif format == "json":
@@ -149,7 +155,7 @@ def compliance(
         )
     policies, zone = _policies(contract)
     table = _with_tier(read_events(events), policies)
-    cycles = _cycles(table, policies, _as_of(table, as_of), events)
+    cycles = _cycles(table, policies, _as_of(table, events, as_of), events)
     targets = service_level_targets(load_contract(contract))
     result = compute(cycles, tz=zone, period=period, by=(*groups, "period"), targets=targets)  # type: ignore[arg-type]
     records = result.to_dict("records")
@@ -228,10 +234,11 @@ def report(
     table = None if events is None else read_events(events)
     if month is None:
         # Without --month the events decide: a June report of November events is empty.
-        latest = datetime.fromtimestamp(_as_of(table), UTC) if table is not None else None
+        latest = datetime.fromtimestamp(_as_of(table, events), UTC) if events is not None else None
         month = "2025-06" if latest is None else f"{latest:%Y-%m}"
     year, sep, mon = month.partition("-")
-    if not (sep and year.isdigit() and mon.isdigit() and 1 <= int(mon) <= 12):
+    if not (sep and year.isdigit() and mon.isdigit() and 1 <= int(year) <= 9999
+            and 1 <= int(mon) <= 12):  # fmt: skip
         raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
     files: dict[str, Path] = {}
     for path in contract:

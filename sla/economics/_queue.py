@@ -115,6 +115,12 @@ class Queue:
                 f"{ec.MAX_TRAFFIC:.0e} Erlangs (the bound keeps memory and time small)",
                 field="calls",
             )
+        if load == 0 and self.calls > 0:  # float underflow would staff no one for real calls
+            raise EconomicsError(
+                f"{self.calls!r} calls make a load below the smallest float: it would "
+                "read as 0 Erlangs and staff no one",
+                field="calls",
+            )
 
     # -- derived -------------------------------------------------------------
 
@@ -542,6 +548,12 @@ def agents_for_many(
     if a.size and not float(a.max()) <= ec.MAX_TRAFFIC:
         raise EconomicsError(
             f"an interval's traffic is above the supported {ec.MAX_TRAFFIC:.0e} Erlangs",
+            field="calls",
+        )
+    if np.any((a == 0) & (c > 0)):  # float underflow would staff no one for real calls
+        raise EconomicsError(
+            "an interval's calls make a load below the smallest float: it would read as "
+            "0 Erlangs and staff no one",
             field="calls",
         )
     return ec.required_agents_array(

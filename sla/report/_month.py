@@ -190,7 +190,12 @@ def run_month(
     report); ``events`` may instead be a table in the clock event schema.
     ``costs`` is a demo costs file (default: the bundled ``examples/demo/costs.yaml``):
     hour rates, fixed costs, shifts, queues and the generated traffic.
+    Raises :class:`~sla.SLAError` for December 9999, whose end is past ``date.max``.
     """
+    if (month.year, month.month) == (9999, 12):
+        raise SLAError(
+            "9999-12 ends in year 10000, past the last representable date", field="month"
+        )
     from sla.clocks import attainment, clock_policies, compliance, evaluate_table
     from sla.clocks import service_level_targets as sl_targets
     from sla.contracts import load

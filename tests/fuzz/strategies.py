@@ -28,6 +28,10 @@ EDGE_NUMBERS: tuple[object, ...] = (
     Decimal("0"), Decimal("-0"), Decimal("0.001"), Decimal("-0.001"), Decimal("1E+18"),
     Decimal("1E+60"), Decimal("1E-30"), Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"),
     Decimal("-Infinity"), Decimal("1E+999999"), Decimal("1E-999999"), Decimal("0E+1000"),
+    Decimal("-sNaN"), Decimal("sNaN123"), Decimal("-NaN"), Decimal("9.999999E+999999"),
+    Decimal("1E+1000000"), Decimal("1E-1000026"), Decimal("1E-1000027"), Decimal("-0E-1000026"),
+    Decimal(10**30 + 1), Decimal("1.000000000000000000000000000001"), 10**18 + 1, -(10**30),
+    10**40, 2**64, 10**18 * 1000 + 1, "1" + "0" * 30, "1e18", "1e30", "sNaN", "-sNaN",
     "1", "-1", "0.005", "1e3", "1e999999", "1e-999999", "NaN", "nan", "inf", "-Infinity",
     "", " ", " 12 ", "1_000", "1,000.00", "١٢", "0x10", "12 USD", "½", True, False, None,
 )  # fmt: skip
@@ -49,12 +53,25 @@ BAD_ZONES: tuple[str, ...] = (
     "EST5EDT,M3.2.0,M11.1.0", "/usr/share/zoneinfo/UTC",
 )  # fmt: skip
 
+#: Integers, Decimals and their text up to and past 10^18 and 10^30, and exponents at
+#: the limits of Decimal's default context (Emax 999999, Etiny -1000026).
+big_numbers = st.one_of(
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.integers(min_value=17, max_value=40).map(lambda e: 10**e + 1),
+    st.builds(
+        lambda digits, exponent: Decimal(f"{digits}E{exponent}"),  # exact: no context
+        st.integers(min_value=-(10**35), max_value=10**35),
+        st.sampled_from([0, 18, 30, -30, 999_999, -999_999, 1_000_000, -1_000_026, -1_000_100]),
+    ),
+    st.integers(min_value=10**17, max_value=10**35).map(str),
+)
 numbers = st.one_of(
     st.sampled_from(EDGE_NUMBERS),
     st.integers(),
     st.floats(),
     st.decimals(),
     st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str),
+    big_numbers,
 )
 hostile_text = st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
 zones = st.one_of(st.sampled_from(ZONES), st.sampled_from(BAD_ZONES), st.text(max_size=20))
@@ -78,7 +95,20 @@ aware_instants = st.one_of(
 instants = st.one_of(
     aware_instants,
     st.datetimes(),  # naive
-    st.sampled_from([1748847600, 1748847600000, 1748847600000000, -1, 0, 2**63, -(2**63)]),
+    st.sampled_from(
+        [
+            1748847600,
+            1748847600000,
+            1748847600000000,
+            1748847600000000000,
+            -1,
+            0,
+            2**63,
+            -(2**63),
+            10**30,
+        ]
+    ),
+    st.integers(min_value=10**9, max_value=10**19),  # epoch s, ms, us and ns
     st.integers(),
     st.floats(),
     hostile_text,

@@ -22,10 +22,37 @@ from sla.cli._app import printable
 from tests.fuzz.harness import FUZZ, watchdog
 from tests.fuzz.strategies import HOSTILE_TEXT, documents, hostile_text, mutated_contracts
 
-#: Numbers for --calls: queue sizes past 10^6 are item 10 (owner: month), pinned elsewhere.
+#: Numbers for --calls: ordinary queue sizes, sizes past 10^6, 10^18 and 10^30, Decimal's
+#: exponent limits and specials.
 calls = st.one_of(
     st.floats(min_value=0, max_value=1e6).map(str),
-    st.sampled_from(["0", "-1", "nan", "inf", "1e3", "", "x", "[/b]"]),
+    st.floats(min_value=0).map(str),
+    st.integers(min_value=0, max_value=10**40).map(str),
+    st.sampled_from(
+        [
+            "0",
+            "-1",
+            "nan",
+            "inf",
+            "1e3",
+            "",
+            "x",
+            "[/b]",
+            "1e18",
+            "1e30",
+            "1e308",
+            "1e309",
+            "1e999999",
+            "1e1000000",
+            "1e-1000026",
+            "sNaN",
+            "-sNaN",
+            "NaN123",
+            "1" + "0" * 30,
+            "1_000_000",
+            "4.9e-324",
+        ]
+    ),
 )
 args = st.one_of(hostile_text, st.sampled_from(["1h", "30m", "80%", "2025-06", "A", "USD"]))
 
@@ -101,11 +128,15 @@ def test_any_argument_list(argv: list[str]) -> None:
 
 
 KINDS = ["created", "agent_reply", "customer_reply", "status", "solved", "closed", "reopened",
-         "priority", "channel", "xyz", "", "[/b]"]  # fmt: skip
-#: `at` values: epoch seconds and ISO text; epoch milliseconds are issue 13 item 11 (owner:
-#: clocks) and `assigned` without a value item 13, pinned in test_known_defects.py.
+         "assigned", "priority", "channel", "xyz", "", "[/b]"]  # fmt: skip
+#: `at` values: epoch seconds, milliseconds, microseconds and nanoseconds (and past them),
+#: ISO text with and without an offset, years 1 and 9999.
 ats = st.one_of(
     st.integers(min_value=-(10**10), max_value=10**10).map(str),
+    st.integers(min_value=10**10, max_value=10**20).map(str),
+    st.sampled_from(["1748847600000", "1748847600000000", "1748847600000000000", "-1748847600000",
+                     "253402300800", "253402300800000", str(2**63), str(10**30), "1.7e12",
+                     "1748847600.5", "1e999999"]),
     st.sampled_from(["2025-06-02T09:00:00+02:00", "2025-06-02T09:00:00", "2025-13-01T00:00Z",
                      "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59Z", "", "nan"]),
     hostile_text,
@@ -116,7 +147,7 @@ cells = st.one_of(hostile_text, st.sampled_from(["email", "voice", "urgent", "no
 @FUZZ
 @given(st.lists(st.tuples(st.sampled_from(["c1", "c2", "[/b]"]), ats, st.sampled_from(KINDS),
                           cells, cells), min_size=1, max_size=6),
-       st.sampled_from(["evaluate", "compliance"]))  # fmt: skip
+       st.sampled_from(["evaluate", "compliance", "report"]))  # fmt: skip
 def test_clocks_with_any_events_file(rows: list[tuple[str, ...]], command: str) -> None:
     import csv
 
@@ -127,6 +158,7 @@ def test_clocks_with_any_events_file(rows: list[tuple[str, ...]], command: str) 
             writer.writerow(["contact_id", "at", "kind", "channel", "priority"])
             writer.writerows(rows)
         contract = str(Path(__file__).resolve().parents[2] / "examples/contracts/tier_b.yaml")
-        argv = (["clocks", "evaluate"] if command == "evaluate" else ["compliance"]) + [
+        argv = {"evaluate": ["clocks", "evaluate"], "compliance": ["compliance"],
+                "report": ["report", "-o", str(Path(folder) / "report.html")]}[command] + [
             "-c", contract, "-e", str(path), "--json"]  # fmt: skip
         check(argv)

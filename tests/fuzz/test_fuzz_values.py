@@ -2,14 +2,15 @@
 
 Each test lets hypothesis pick values from ``tests/fuzz/strategies.py`` and
 accepts only a correct result or an ``SLAError``, within the call budget.
-Input classes that still fail in areas other engineers own are excluded
-here and pinned by the strict ``xfail`` tests of ``test_known_defects.py``.
+No input class is excluded: numbers past 10^18 and 10^30, Decimal's
+specials and exponent limits and huge years are all generated; defects they
+found are pinned as regression tests in ``test_known_defects.py``.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Decimal, localcontext
 from typing import Any
 
 from hypothesis import assume, given
@@ -32,32 +33,11 @@ from tests.fuzz.strategies import (
     zones,
 )
 
-
-def moderate(value: object) -> bool:
-    """Numbers up to 10^18 (and everything that is no number at all).
-
-    Larger ones hit issue 13 items 5, 9 and 12 (owner: pricing), pinned in
-    ``test_known_defects.py``.
-    """
-    try:
-        d = value if isinstance(value, Decimal) else Decimal(str(value))
-    except ArithmeticError:
-        return True  # not a number at all: must be refused cleanly
-    if not d.is_finite():
-        return True
-    return abs(d.adjusted()) <= 18 and len(d.as_tuple().digits) <= 20
-
-
-def small_if_int(value: object) -> bool:
-    """Huge integers overflow ``datetime`` in ``BillingPeriod.month`` (item 12, owner: pricing)."""
-    return not isinstance(value, int) or abs(value) < 10**6
-
-
 currencies = st.one_of(st.sampled_from(["USD", "EUR", "JPY", "KWD", "CLF"]), hostile_text)
 
 
 @FUZZ
-@given(numbers.filter(moderate), currencies)
+@given(numbers, currencies)
 def test_money_is_exact_or_refused(amount: object, code: str) -> None:
     money = attempt(Money, amount, code)
     if isinstance(money, Refused):
@@ -70,7 +50,8 @@ def test_money_is_exact_or_refused(amount: object, code: str) -> None:
     assert isinstance(attempt(money.rounded), Money | Refused)
     doubled = attempt(lambda: money + money)
     if not isinstance(doubled, Refused):
-        assert doubled.amount == money.amount * 2
+        with localcontext(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN):  # exact
+            assert doubled.amount == money.amount * 2
 
 
 @FUZZ
@@ -125,20 +106,18 @@ def test_parse_duration_any_value(value: Any) -> None:
 
 
 @FUZZ
-@given(st.one_of(st.integers(min_value=-10, max_value=10_000), numbers.filter(small_if_int)),
-       st.one_of(st.integers(min_value=-1, max_value=14), numbers.filter(small_if_int)),
+@given(st.one_of(st.integers(min_value=-10, max_value=10_000), numbers),
+       st.one_of(st.integers(min_value=-1, max_value=14), numbers),
        zones)  # fmt: skip
 def test_period_month_any_year_month_zone(year: Any, month: Any, zone: str) -> None:
-    assume(not (isinstance(year, int) and year >= 9999))  # item 12: owned by pricing
     attempt(BillingPeriod.month, year, month, zone)
 
 
 @FUZZ
 @given(st.sampled_from(["created", "agent_reply", "customer_reply", "status", "solved",
-                        "closed", "reopened", "xyz", ""]),
+                        "closed", "reopened", "assigned", "xyz", ""]),
        near_instants, st.one_of(st.none(), hostile_text))  # fmt: skip
 def test_event_from_any_kind(kind: str, at: datetime, status: str | None) -> None:
-    assume(kind != "assigned")
     attempt(Event, at, kind, status=status)
 
 
@@ -151,16 +130,20 @@ def test_metric_target_from_any_values(metric: str, seconds: int, warn: list[obj
 
 
 @FUZZ
-@given(numbers.filter(lambda v: moderate(v) and (not isinstance(v, int) or abs(v) < 10**6)
-                      and not (isinstance(v, Decimal) and v.is_snan())),
+@given(numbers,
        st.sampled_from([timedelta(minutes=30), timedelta(0), timedelta(seconds=-1)]),
        st.sampled_from([timedelta(seconds=180), timedelta(0), timedelta(days=1)]))  # fmt: skip
 def test_queue_from_any_numbers(calls: Any, interval: timedelta, aht: timedelta) -> None:
-    attempt(Queue, calls, interval, aht)
+    queue = attempt(Queue, calls, interval, aht)
+    if isinstance(queue, Refused):
+        return
+    agents = attempt(queue.agents_for, max_occupancy=0.9)
+    if not isinstance(agents, Refused) and calls > 0:
+        assert agents >= 1, "real calls need an agent"
 
 
 @FUZZ
-@given(numbers.filter(moderate), numbers.filter(moderate))
+@given(numbers, numbers)
 def test_charge_models_from_any_numbers(size: Any, quantity: Any) -> None:
     price = Money("2.50", "USD")
     for build in (lambda: Package(size, price), lambda: PerUnit(price), lambda: Flat(price)):

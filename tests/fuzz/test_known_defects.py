@@ -24,7 +24,7 @@ import pytest
 from sla import Money, SLAError
 from sla.calendar import Calendar
 from sla.clocks import ClockPolicy, Contact, Event, MetricTarget, evaluate
-from sla.economics import Queue
+from sla.economics import Queue, agents_for_many
 from sla.pricing import BillingPeriod, Package, load_plan
 from tests.fuzz.harness import Refused, attempt
 
@@ -160,6 +160,71 @@ def test_queue_with_signaling_nan() -> None:
     outcome = attempt(Queue, Decimal("sNaN"), timedelta(minutes=30), timedelta(seconds=180))
     assert isinstance(outcome, Refused)
     assert outcome.error.field == "calls"
+
+
+# Found by the widened strategies (economics), fixed:
+# positive calls whose load underflows a float staffed no one
+@pytest.mark.parametrize("calls", [5e-324, Decimal("1E-1000026")])
+def test_queue_with_calls_below_the_smallest_float(calls: object) -> None:
+    outcome = attempt(Queue, calls, timedelta(minutes=30), timedelta(seconds=180))
+    assert isinstance(outcome, Refused)
+    assert outcome.error.field == "calls"
+
+
+def test_staffing_many_with_calls_below_the_smallest_float() -> None:
+    staffing = attempt(agents_for_many, [5e-324, 10.0], timedelta(minutes=30),
+                       timedelta(seconds=180), max_occupancy=0.9)  # fmt: skip
+    assert isinstance(staffing, Refused)
+    assert staffing.error.field == "calls"
+
+
+def test_staffing_cli_with_calls_below_the_smallest_float() -> None:
+    from sla.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["staffing", "--calls", "4.9e-324", "--aht", "3m", "--service-level",
+                     "80%", "--within", "20s", "--json"])  # fmt: skip
+    assert code == 2
+    assert "--calls" in err.getvalue()
+
+
+# Found by the widened strategies (cli), fixed:
+# `sla report` without --month read epoch milliseconds as seconds: ValueError (year 57388)
+@pytest.mark.parametrize("command", [["report", "-o", "report.html"], ["clocks", "evaluate"]])
+def test_events_at_epoch_milliseconds_in_the_cli(tmp_path: Path, command: list[str]) -> None:
+    from sla.cli import main
+
+    events = tmp_path / "events.csv"
+    events.write_text("contact_id,at,kind,channel,priority\n"
+                      "c1,1748847600000,created,email,normal\n", encoding="utf-8")  # fmt: skip
+    contract = Path(__file__).resolve().parents[2] / "examples/contracts/tier_b.yaml"
+    if command[0] == "report":
+        command = [*command[:2], str(tmp_path / command[2])]
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main([*command, "-c", str(contract), "-e", str(events), "--json"])
+    assert code == 2
+    assert f"{events}: at: 1748847600000" in err.getvalue()  # the file and the column
+    assert "milliseconds" in err.getvalue()
+
+
+# Found by the widened strategies (report), fixed:
+# `sla report` of events in December 9999 (or --month 0000-06) raised ValueError
+@pytest.mark.parametrize(("at", "month"), [("9999-12-31T23:59:59Z", None),
+                                           ("2025-06-02T09:00:00Z", "0000-06")])  # fmt: skip
+def test_report_at_the_ends_of_the_calendar(tmp_path: Path, at: str, month: str | None) -> None:
+    from sla.cli import main
+
+    events = tmp_path / "events.csv"
+    events.write_text(f"contact_id,at,kind,channel,priority\nc1,{at},created,,x\n", "utf-8")
+    contract = Path(__file__).resolve().parents[2] / "examples/contracts/tier_b.yaml"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["report", "-o", str(tmp_path / "r.html"), "-c", str(contract), "-e",
+                     str(events), *(["--month", month] if month else []), "--json"])  # fmt: skip
+    assert code == 2
+    assert "--month" in err.getvalue() if month else "9999-12" in err.getvalue()
 
 
 def test_the_known_defects_use_the_fuzz_rules() -> None:
