@@ -393,29 +393,51 @@ class Money:
         >>> Money("-0.05", "EUR").allocate([1, 1])
         [Money('-0.03', 'EUR'), Money('-0.02', 'EUR')]
         """
-        ints = _plain_int_weights(weights)
-        if ints is None:
+        ints = weights if type(weights) is list or type(weights) is tuple else None
+        if ints:  # plain ints >= 0 below 10**1001 need no scaling (the usual case)
+            for w in ints:
+                if type(w) is not int or w < 0 or w >= _INT_WEIGHT_BOUND:
+                    ints = None
+                    break
+        if not ints:
             ints = _scaled_weights(weights)
         total_weight = sum(ints)
         if total_weight == 0:
             raise MoneyError("at least one weight must be positive", field="weights")
-        total = self.to_minor(rounding)
+        cur = self._currency
+        if rounding == decimal.ROUND_HALF_EVEN and cur.has_minor_unit:
+            # to_minor() without the intermediate rounded Money (same quantize, same traps).
+            try:
+                total = int(
+                    self._amount.quantize(cur._quantum, rounding, _CTX).scaleb(
+                        cur.minor_units, _CTX
+                    )
+                )
+            except ArithmeticError as error:
+                raise _overflow(error, f"{self._amount:E} in minor units") from None
+        else:
+            total = self.to_minor(rounding)
         units = -total if total < 0 else total
         # Every share rounded toward zero, in exact integers of minor units.
         parts = [units * w // total_weight for w in ints]
         left = units - sum(parts)
         if left:
-            # Largest remainder first; ties go to the earlier part (the sort is stable,
-            # and ``reverse=True`` keeps equal remainders in their original order).
+            # Largest remainder first; ties go to the earlier part.
             remainders = [units * w % total_weight for w in ints]
-            for i in sorted(range(len(parts)), key=remainders.__getitem__, reverse=True)[:left]:
-                parts[i] += 1
-        cur = self._currency
-        exponent = -cur.minor_units
+            if left == 1:
+                parts[remainders.index(max(remainders))] += 1  # index() finds the earliest
+            else:
+                # The sort is stable and ``reverse=True`` keeps equal keys in order.
+                for i in sorted(range(len(parts)), key=remainders.__getitem__, reverse=True)[:left]:
+                    parts[i] += 1
+        if total < 0:
+            parts = [-p for p in parts]
+        # p minor units = p * quantum, exact at the context's full precision.
+        to_amount, quantum = _CTX.multiply, cur._quantum
         result: list[Money] = []
         for p in parts:
             part = _new(Money)
-            _set_amount(part, Decimal(-p if total < 0 else p).scaleb(exponent, context=_CTX))
+            _set_amount(part, to_amount(p, quantum))
             _set_currency(part, cur)
             result.append(part)
         return result
@@ -548,23 +570,7 @@ def _code_like(text: str) -> bool:
     return len(text) == 3 and text.isascii() and text.isalpha() and text.isupper()
 
 
-def _plain_int_weights(weights: object) -> list[int] | None:
-    """The weights themselves when they are a list or tuple of plain ints >= 0 (the usual case).
-
-    Ints need no scaling to a common exponent and are within the digit span
-    below ``10 ** (_WEIGHT_SPAN + 1)``; anything else returns ``None`` and takes
-    :func:`_scaled_weights`, which validates and explains.
-    """
-    if type(weights) is not list and type(weights) is not tuple:
-        return None
-    if not weights or set(map(type, weights)) != _INT_ONLY:
-        return None
-    if min(weights) < 0 or max(weights) >= _INT_WEIGHT_BOUND:
-        return None
-    return list(weights)
-
-
-_INT_ONLY: Final = {int}
+#: Plain int weights below this are within the digit span (``_WEIGHT_SPAN``) by construction.
 _INT_WEIGHT_BOUND: Final = 10 ** (_WEIGHT_SPAN + 1)
 
 
