@@ -99,7 +99,8 @@ def run_spread() -> list[Spread]:
             return parts
 
         def same(ours: object, theirs: object) -> bool:
-            assert isinstance(ours, list) and isinstance(theirs, list)
+            assert isinstance(ours, list)
+            assert isinstance(theirs, list)
             mine = [m.amount for m in ours]
             other = [getattr(t, "amount", t) for t in theirs]
             return mine == other or (

@@ -33,12 +33,12 @@ import numpy.typing as npt
 from sla._errors import EconomicsError
 
 __all__ = [
+    "agents_for_service_level",
     "check_agents",
     "erlang_b",
     "erlang_b_start",
     "erlang_c",
     "erlang_c_from_b",
-    "agents_for_service_level",
     "required_agents",
     "required_agents_array",
     "search_steps",
@@ -50,6 +50,12 @@ _SUM_FROM: Final = 64
 #: ``0, 1, 2, ...`` as floats, grown on demand: the ``j - 1`` of the sum's ratios.
 _offsets: npt.NDArray[np.float64] = np.arange(4096.0)
 
+
+#: ``1.0, 2.0, ..., 64.0``: the counts of the inlined recursion, as exact floats.
+_COUNTS: Final = tuple(float(k) for k in range(1, _SUM_FROM + 1))
+
+_product: Final = np.multiply.accumulate
+_running_sum: Final = np.add.accumulate
 
 #: Elements per block when many sums are taken at once (bounds the memory used).
 _ROW_BUDGET: Final = 1 << 20
@@ -105,9 +111,9 @@ def _b_sum(s: int, traffic: float) -> float:
     """``B(s)`` for ``_SUM_FROM <= s <= traffic`` from the truncated unrolled sum."""
     # In place after the first subtraction: fewer temporaries, the very same bits.
     x = np.subtract(float(s), _offsets_upto(_sum_terms(s)))
-    x /= traffic
-    np.multiply.accumulate(x, out=x)
-    np.add.accumulate(x, out=x)
+    np.divide(x, traffic, x)
+    _product(x, 0, None, x)  # positional axis, dtype, out: the cheapest call
+    _running_sum(x, 0, None, x)
     return 1.0 / (1.0 + float(x[-1]))
 
 
@@ -205,18 +211,21 @@ def agents_for_service_level(a: float, t: float, service_level: float) -> tuple[
     n = s + 1
     if s < _SUM_FROM:
         b = 1.0
-        for k in range(1, n + 1):
+        for k in _COUNTS[:n]:
             b = a * b / (k + a * b)
     else:
         b = _b_sum(s, a)
         b = a * b / (n + a * b)
+    # The count as a float: every int n below 2**53 converts exactly, so the
+    # arithmetic is the same, without converting n in each expression.
+    m = float(n)
     exp = math.exp
     while True:
-        c = n * b / (n - a * (1.0 - b))
-        if 1.0 - c * exp(-(n - a) * t) >= service_level:
-            return n, c
-        n += 1
-        b = a * b / (n + a * b)
+        c = m * b / (m - a * (1.0 - b))
+        if 1.0 - c * exp(-(m - a) * t) >= service_level:
+            return int(m), c
+        m += 1.0
+        b = a * b / (m + a * b)
 
 
 def search_steps(start: int, n: int, c: float, *, occupancy: bool = False) -> list[str]:

@@ -28,6 +28,7 @@ __all__ = ["Queue", "agents_for_intervals", "scheduled_agents", "traffic"]
 Among = Literal["offered", "served"]
 
 _NO_TIME = timedelta(0)
+_new_int = int.__new__
 _ERLANG_C_SEARCH = "smallest n > a with SL(n) >= target, ASA(n) <= max, a/n <= max occupancy"
 
 #: Paid hours are rounded to this many decimal places (ROUND_HALF_EVEN) where
@@ -495,7 +496,9 @@ class Queue:
             steps = ec.search_steps(math.floor(a) + 1, n, c)
             return explanation("agents required", n, _ERLANG_C_SEARCH, inputs, steps)
 
-        return Count(n, why)
+        count = _new_int(Count, n)  # Count(n, why) without its Python-level __new__
+        count._explanation = why
+        return count
 
     def staffing_curve(
         self,
