@@ -10,7 +10,6 @@ with integer fast paths (``add_seconds``...) and vectorized twins
 
 from sla._errors import CalendarError
 from sla.calendar._calendar import Calendar
-from sla.calendar._instants import from_epoch, to_epoch, wall_to_epoch
 from sla.calendar._rules import Holiday, HolidaySet, Override
 from sla.calendar._spec import (
     CalendarChange,
@@ -19,19 +18,34 @@ from sla.calendar._spec import (
     NamedDay,
     SpecialHours,
 )
+from sla.calendar._time import (
+    HORIZON,
+    Disambiguate,
+    from_epoch,
+    local_date,
+    localize,
+    to_epoch,
+    wall_to_epoch,
+    zone,
+)
 
 __all__ = [
+    "HORIZON",
     "Calendar",
     "CalendarChange",
     "CalendarError",
     "CalendarSpec",
     "CountryHolidays",
+    "Disambiguate",
     "Holiday",
     "HolidaySet",
     "NamedDay",
     "Override",
     "SpecialHours",
     "from_epoch",
+    "local_date",
+    "localize",
     "to_epoch",
     "wall_to_epoch",
+    "zone",
 ]

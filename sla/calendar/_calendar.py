@@ -13,8 +13,18 @@ from sla._errors import CalendarError, Problem
 from sla.calendar import _vector
 from sla.calendar._describe import describe_rules, rules_to_dict
 from sla.calendar._hours import DAY, parse_weekly
-from sla.calendar._instants import local_date, to_epoch, wall_to_epoch, zone
 from sla.calendar._rules import Rules, Version, parse_holidays, parse_overrides
+from sla.calendar._spec import CalendarSpec
+from sla.calendar._time import (
+    HORIZON,
+    HORIZON_TEXT,
+    check_horizon,
+    from_epoch,
+    local_date,
+    to_epoch,
+    wall_to_epoch,
+    zone,
+)
 from sla.calendar._timeline import Engine, _day_closures, _overrides
 from sla.calendar._versions import checked_versions, version_index
 
@@ -100,10 +110,23 @@ class Calendar:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Calendar:
-        """A calendar from its plain dict/YAML/JSON form (see :class:`CalendarSpec`)."""
-        from sla.calendar._spec import CalendarSpec
+        """A calendar from its plain dict/YAML/JSON form (see :class:`CalendarSpec`).
 
-        return CalendarSpec.parse(data).build()
+        :raises CalendarError: listing every problem with its field path.
+        """
+        return cls.from_spec(CalendarSpec.parse(data))
+
+    @classmethod
+    def from_spec(cls, spec: CalendarSpec) -> Calendar:
+        """The calendar a validated :class:`CalendarSpec` describes.
+
+        >>> spec = CalendarSpec.parse({"tz": "Europe/Berlin", "hours": {"mon-fri": "09:00-17:00"}})
+        >>> Calendar.from_spec(spec).describe()
+        'Mon-Fri 09:00-17:00 (Europe/Berlin)'
+
+        :raises CalendarError: listing every semantic problem with its field path.
+        """
+        return cls(spec.versions(), spec.name)
 
     def to_dict(self) -> dict[str, Any]:
         """The plain form :meth:`from_dict` reads back to an equal calendar."""
@@ -241,12 +264,12 @@ class Calendar:
     # -- integer fast paths --------------------------------------------------------------------
 
     def _dt(self, seconds: int) -> datetime:
-        return datetime.fromtimestamp(seconds, self._engine.tzinfo)
+        return from_epoch(seconds, self._engine.tzinfo)
 
     def is_open_at(self, t: int) -> bool:
         """Whether the calendar is open at epoch second ``t`` (intervals are ``[open, close)``)."""
         if self._always:
-            return True
+            return check_horizon(t) == t
         state = self._engine.covering(t)
         i = bisect_right(state.starts, t) - 1
         return i >= 0 and t < state.ends[i]
@@ -254,7 +277,7 @@ class Calendar:
     def next_open_at(self, t: int) -> int:
         """``t`` if open, else the next opening (epoch seconds)."""
         if self._always:
-            return t
+            return check_horizon(t)
         state, empty = self._engine.covering(t), 0
         while True:
             i = bisect_right(state.starts, t) - 1
@@ -293,7 +316,10 @@ class Calendar:
         Negative durations count backwards like :meth:`subtract_seconds`.
         """
         if self._always:
-            return start + seconds
+            return _within(start, start + seconds)
+        if start + seconds >= HORIZON[1]:
+            # Business time never outruns wall time: the answer lies beyond the horizon.
+            raise _beyond(start, seconds)
         if seconds <= 0:
             return (
                 self.next_open_at(start) if seconds == 0 else self.subtract_seconds(start, -seconds)
@@ -313,9 +339,11 @@ class Calendar:
         ``subtract(add(s, d), d) <= s`` always holds.
         """
         if self._always:
-            return end - seconds
+            return _within(end, end - seconds)
         if seconds < 0:
             return self.add_seconds(end, -seconds)
+        if end - seconds < HORIZON[0]:
+            raise _beyond(end, -seconds)
         state, empty = self._engine.covering(end), 0
         while (target := state.pos(end) - seconds) <= 0:
             self._check_opens(end, forward=False)
@@ -325,7 +353,7 @@ class Calendar:
     def elapsed_seconds(self, start: int, end: int) -> int:
         """Business seconds from ``start`` to ``end``; negative when ``end < start``."""
         if self._always:
-            return end - start
+            return _within(start, end) - start
         state = self._engine.covering(min(start, end), max(start, end))
         return state.pos(end) - state.pos(start)
 
@@ -406,20 +434,30 @@ class Calendar:
 
     def closures(self, start_date: date, end_date: date) -> list[tuple[date, str]]:
         """Whole local days closed by holidays from ``start_date`` to ``end_date`` inclusive,
-        with their names (an override with no hours counts as a closure too)."""
-        found: list[tuple[date, str]] = []
+        with their names (an override with no hours counts as a closure too).
+
+        :raises CalendarError: for dates outside the horizon (years 1900 to 2299).
+        """
+        first, last = _horizon_date(start_date, "start_date"), _horizon_date(end_date, "end_date")
+        if last < first:
+            return []
         tz = self._engine.tzinfo
-        day = start_date
-        while day <= end_date:
-            rules = self.versions[self.version_index_at(wall_to_epoch(tz, day, 0))].rules
-            special = _overrides(rules, day, day)
+        # Each version's closed and special days over the whole range, once; a day
+        # then takes the version in force at its local midnight.
+        per_version = [
+            (_overrides(v.rules, first, last), _day_closures(v.rules, first, last), v.rules)
+            for v in self.versions
+        ]
+        days = sorted({d for special, closed, _ in per_version for d in (*special, *closed)})
+        found: list[tuple[date, str]] = []
+        for day in days:
+            special, closed, rules = per_version[self.version_index_at(wall_to_epoch(tz, day, 0))]
             if day in special:
                 if not special[day]:
                     names = [o.name for o in rules.overrides if o.falls_on(day)]
                     found.append((day, names[0] or "closed"))
-            elif (name := _day_closures(rules, day, day).get(day)) is not None:
+            elif (name := closed.get(day)) is not None:
                 found.append((day, name))
-            day += timedelta(days=1)
         return found
 
     # -- batches ------------------------------------------------------------------------------
@@ -433,6 +471,33 @@ class Calendar:
     def elapsed_many(self, starts: Any, ends: Any) -> Any:
         """Vectorized :meth:`elapsed`: int64 seconds for int input, ``timedelta64[s]`` else."""
         return _vector.elapsed_many(self, starts, ends)
+
+
+def _horizon_date(day: date, field: str) -> date:
+    if not isinstance(day, date):
+        raise CalendarError(f"expected a date, got {day!r}", field=field)
+    if not date(1900, 1, 1) <= day <= date(2299, 12, 31):
+        raise CalendarError(
+            f"{day.isoformat()} is outside the supported horizon (years 1900 to 2299)",
+            field=field,
+        )
+    return day
+
+
+def _within(start: int, result: int) -> int:
+    """``result`` of a query from ``start``, both checked against the horizon."""
+    check_horizon(start)
+    if not HORIZON[0] <= result < HORIZON[1]:
+        raise _beyond(start, result - start)
+    return result
+
+
+def _beyond(start: int, seconds: int) -> CalendarError:
+    return CalendarError(
+        f"{seconds} s of business time from epoch second {start} ends outside the supported "
+        f"horizon {HORIZON_TEXT}",
+        field="duration",
+    )
 
 
 def _build_rules(

@@ -18,10 +18,9 @@ from pydantic import (
 )
 
 from sla._errors import CalendarError, Problem
-from sla.calendar._calendar import Calendar
 from sla.calendar._hours import parse_weekly
-from sla.calendar._instants import to_epoch, zone
 from sla.calendar._rules import HolidaySet, Rules, Version, parse_holidays, parse_overrides
+from sla.calendar._time import to_epoch, zone
 
 __all__ = ["CalendarChange", "CalendarSpec", "CountryHolidays", "NamedDay", "SpecialHours"]
 
@@ -90,9 +89,14 @@ class CalendarChange(_Model):
 class CalendarSpec(_Model):
     """A business-hours calendar as plain data (the form of ``Calendar.to_dict()``).
 
+    The boundary model only: it validates the plain form and turns it into the
+    calendar's versions (:meth:`versions`); :meth:`Calendar.from_spec
+    <sla.calendar.Calendar.from_spec>` builds the calendar, so this module never
+    needs the :class:`~sla.calendar.Calendar` class.
+
     >>> spec = CalendarSpec.parse({"tz": "Europe/Berlin", "hours": {"mon-fri": "09:00-17:00"}})
-    >>> spec.build().describe()
-    'Mon-Fri 09:00-17:00 (Europe/Berlin)'
+    >>> [v.label for v in spec.versions()]
+    ['v1']
     """
 
     name: str | None = None
@@ -124,8 +128,11 @@ class CalendarSpec(_Model):
             ]
             raise CalendarError.from_problems(problems, what="calendar") from None
 
-    def build(self) -> Calendar:
-        """The :class:`Calendar` this spec describes (all semantic problems at once)."""
+    def versions(self) -> tuple[Version, ...]:
+        """The calendar versions this spec describes (all semantic problems at once).
+
+        :raises CalendarError: listing every problem with its field path.
+        """
         problems: list[Problem] = []
         rules = _rules(self, None, problems, "")
         versions = [Version(None, self.label or "v1", rules)] if rules else []
@@ -144,7 +151,7 @@ class CalendarSpec(_Model):
                 previous_rules = new_rules
         if problems:
             raise CalendarError.from_problems(problems, what="calendar")
-        return Calendar(tuple(versions), self.name)
+        return tuple(versions)
 
 
 def _plain_holidays(items: list[HolidayItem]) -> list[object]:

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from sla._errors import CalendarError
 from sla.calendar._hours import DAY
-from sla.calendar._instants import local_date, wall_to_epoch, zone
 from sla.calendar._rules import Rules, Version
+from sla.calendar._time import HORIZON, HORIZON_TEXT, check_horizon, local_date, wall_to_epoch, zone
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -37,7 +37,9 @@ __all__ = ["Engine", "compile_rules", "merge"]
 #: search that finds nothing in that long is searching a calendar that never opens.
 _CYCLE_YEARS = 401
 _MAX_STEP_YEARS = 64
-_MIN_YEAR, _MAX_YEAR = 2, 9997
+#: Local years compiled at most: the horizon's UTC years plus one on each side,
+#: since a zone's local year starts up to 14 hours off UTC's.
+_MIN_YEAR, _MAX_YEAR = 1899, 2301
 
 
 def _day_closures(rules: Rules, first: date, last: date) -> dict[date, str]:
@@ -86,9 +88,11 @@ def _overrides(rules: Rules, first: date, last: date) -> dict[date, tuple[tuple[
 def compile_rules(rules: Rules, tz: ZoneInfo, first: date, last: date) -> list[tuple[int, int]]:
     """Open intervals (epoch) opened by the local days ``first``..``last``, unmerged.
 
-    Weekly hours of a closed day (holiday or overridden) are dropped, and an
-    overnight interval running into a closed day stops at its midnight; an
-    override's own hours are kept as written.
+    A holiday closes its whole local date and nothing else: the weekly hours
+    of that date are dropped, except the part of an overnight interval after
+    midnight (it lies on the next date, open unless that one is closed or
+    overridden too). An overnight interval running into a closed or overridden
+    day stops at its midnight; an override's own hours are kept as written.
     """
     weekly = rules.weekly
     closed = _day_closures(rules, first, last + timedelta(days=1))
@@ -97,15 +101,18 @@ def compile_rules(rules: Rules, tz: ZoneInfo, first: date, last: date) -> list[t
     day = first
     one = timedelta(days=1)
     while day <= last:
+        following = day + one
+        free_next = following not in closed and following not in special
         intervals = special.get(day)
-        if intervals is None and day not in closed:
+        if intervals is None and day in closed:
+            # A holiday closes its own local date only: the part of its overnight
+            # hours after midnight belongs to the next date and stays open.
+            intervals = tuple(
+                (max(a, DAY), b) for a, b in weekly[day.weekday()] if b > DAY and free_next
+            )
+        elif intervals is None:
             intervals = weekly[day.weekday()]
-            following = day + one
-            if (
-                intervals
-                and intervals[-1][1] > DAY
-                and (following in closed or following in special)
-            ):
+            if intervals and intervals[-1][1] > DAY and not free_next:
                 intervals = tuple((a, min(b, DAY)) for a, b in intervals)
         for opens, closes in intervals or ():
             start = wall_to_epoch(tz, day, opens)
@@ -233,12 +240,12 @@ class Engine:
         state = self._state
         if state is not None and state.lo <= first and last < state.hi:
             return state
+        check_horizon(first)
+        check_horizon(last)
         lo_year = local_date(first, self.tzinfo).year
         hi_year = local_date(last, self.tzinfo).year + 1
         if state is not None:
             lo_year, hi_year = min(lo_year, state.lo_year), max(hi_year, state.hi_year)
-        if lo_year <= _MIN_YEAR or hi_year >= _MAX_YEAR:
-            raise CalendarError("instant out of the supported range (years 3 to 9996)")
         return self._publish(lo_year, hi_year)
 
     def grow(
@@ -250,19 +257,21 @@ class Engine:
         dated rule passed without opening, instead of looping forever.
         """
         span = min(max(1, state.hi_year - state.lo_year), _MAX_STEP_YEARS)
+        # "never open" / "never closes": the words the early checks use too.
+        never = "never closes" if what == "closed" else f"is never {what}"
         if forward:
-            if state.hi_year + span >= _MAX_YEAR:
-                raise CalendarError(f"the calendar is not {what} again before year 9996")
+            if state.hi >= HORIZON[1]:
+                raise CalendarError(f"the calendar {never} again within the horizon {HORIZON_TEXT}")
             new = self._publish(state.lo_year, state.hi_year + span)
         else:
-            if state.lo_year - span <= _MIN_YEAR:
-                raise CalendarError(f"the calendar is never {what} after year 3")
+            if state.lo <= HORIZON[0]:
+                raise CalendarError(f"the calendar {never} within the horizon {HORIZON_TEXT}")
             new = self._publish(state.lo_year - span, state.hi_year)
         added = len(new.starts) - len(state.starts)
         empty_years = empty_years + span if added <= 0 else 0
         if empty_years > _CYCLE_YEARS + self._explicit_years():
             where = "after" if forward else "before"
-            raise CalendarError(f"the calendar is never {what} {where} this instant")
+            raise CalendarError(f"the calendar {never} {where} this instant")
         return new, empty_years
 
     def _explicit_years(self) -> int:

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import CalendarError
-from sla.calendar._instants import to_epoch
+from sla.calendar._time import HORIZON, HORIZON_TEXT, to_epoch
 
 if TYPE_CHECKING:
     from sla.calendar._calendar import Calendar
@@ -80,7 +80,7 @@ def _instants(values: Any, field: str) -> tuple[Ints, Callable[[Ints, str], Any]
         )
     if isinstance(values, list | tuple):
         seconds = np.fromiter((to_epoch(v, field=field) for v in values), np.int64, len(values))
-        from sla.calendar._instants import zone
+        from sla.calendar._time import zone
 
         return seconds, lambda out, tz: [datetime.fromtimestamp(int(x), zone(tz)) for x in out]
     raise CalendarError(f"cannot read instants from {type(values).__name__}", field=field)
@@ -139,10 +139,21 @@ def _positions(state: Any, s: Ints) -> tuple[Ints, Ints, npt.NDArray[np.bool_]]:
     return pos, i, is_open
 
 
+def _check_horizon(values: Ints, field: str) -> None:
+    if len(values) and (values.min() < HORIZON[0] or values.max() >= HORIZON[1]):
+        raise CalendarError(f"instants outside the supported horizon {HORIZON_TEXT}", field=field)
+
+
 def add_ints(cal: Calendar, s: Ints, d: Ints) -> Ints:
     """Vectorized :meth:`Calendar.add_seconds` on int64 arrays."""
     if s.shape != d.shape:
         raise CalendarError(f"{len(s)} starts but {len(d)} durations", field="durations")
+    _check_horizon(s, "starts")
+    # Compared without computing s + d, which could overflow int64.
+    if len(s) and ((d >= HORIZON[1] - s) | (d < HORIZON[0] - s)).any():
+        raise CalendarError(
+            f"a duration ends outside the supported horizon {HORIZON_TEXT}", field="durations"
+        )
     if cal.is_always_open or len(s) == 0:
         return s + d
     engine = cal._engine
@@ -180,6 +191,8 @@ def elapsed_ints(cal: Calendar, s: Ints, e: Ints) -> Ints:
     """Vectorized :meth:`Calendar.elapsed_seconds` on int64 arrays."""
     if s.shape != e.shape:
         raise CalendarError(f"{len(s)} starts but {len(e)} ends", field="ends")
+    _check_horizon(s, "starts")
+    _check_horizon(e, "ends")
     if cal.is_always_open or len(s) == 0:
         return e - s
     state = cal._engine.covering(int(min(s.min(), e.min())), int(max(s.max(), e.max())))

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sla._errors import CalendarError, Problem
-from sla.calendar._instants import to_epoch
 from sla.calendar._rules import Version
+from sla.calendar._time import to_epoch
 
 if TYPE_CHECKING:
     from sla.calendar._calendar import Calendar

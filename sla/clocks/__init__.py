@@ -40,6 +40,7 @@ from sla.clocks._policy import (
     MetricTarget,
 )
 from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Status
+from sla.clocks._route import open_call
 
 __all__ = [
     "ALWAYS",
@@ -74,6 +75,7 @@ __all__ = [
     "evaluate",
     "evaluate_arrow",
     "evaluate_table",
+    "open_call",
     "percentile_of_counts",
     "service_level_targets",
     "to_seconds",

@@ -15,6 +15,7 @@ from typing import Any, Final
 import attrs
 
 from sla._errors import ClockError
+from sla.calendar import to_epoch
 
 __all__ = [
     "EVENT_KINDS",
@@ -76,13 +77,8 @@ def to_seconds(at: object, *, field: str = "at") -> int:
     if isinstance(at, int):
         return at
     if isinstance(at, datetime):
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise ClockError(
-                f"naive datetime {at.isoformat()} has no time zone; pass an aware datetime",
-                field=field,
-            )
         # Floor to the whole second: a reply inside the due second is in time.
-        return int(at.timestamp() // 1)
+        return to_epoch(at, field=field, error=ClockError)
     try:
         import numpy as np
 

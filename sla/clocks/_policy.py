@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal, Protocol, runtime_checkable
-from zoneinfo import ZoneInfo
 
 import attrs
 
-from sla._errors import ClockError, Problem
+from sla._errors import ClockError, Problem, SLAError
+from sla.calendar import zone
 from sla.clocks._events import STATUSES
 
 __all__ = [
@@ -91,8 +91,8 @@ def _known_zone(name: object) -> bool:
     if not isinstance(name, str) or not name:
         return False
     try:
-        ZoneInfo(name)
-    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        zone(name)
+    except SLAError:
         return False
     return True
 

@@ -7,9 +7,11 @@ from datetime import datetime, tzinfo
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
-from zoneinfo import ZoneInfo
 
 import attrs
+
+from sla._errors import ClockError
+from sla.calendar import zone
 
 __all__ = ["CycleResult", "Evaluation", "Move", "Notification", "Status"]
 
@@ -18,7 +20,7 @@ Status = Literal["active", "paused", "met", "breached", "cancelled", "abandoned"
 
 @lru_cache(maxsize=256)
 def _zone(name: str) -> tzinfo:
-    return ZoneInfo(name)
+    return zone(name, error=ClockError)
 
 
 def iso(seconds: int | None, tz: str) -> str | None:

@@ -12,6 +12,7 @@ from sla.contracts._compiled import (
     CompiledContract,
     EscalationStep,
     Policy,
+    Route,
     TargetPolicy,
     Unmatched,
 )
@@ -19,11 +20,19 @@ from sla.contracts._diff import Change, Diff, diff
 from sla.contracts._io import Format, dump, json_schema, load, to_data
 from sla.contracts._render import render
 from sla.contracts._routing import Router, RoutingAnalysis, RoutingRule
-from sla.contracts._spec import Contract, CreditSpec, CustomerSpec, RoutingRuleSpec, RoutingSpec
+from sla.contracts._spec import (
+    CallersSpec,
+    Contract,
+    CreditSpec,
+    CustomerSpec,
+    RoutingRuleSpec,
+    RoutingSpec,
+)
 from sla.contracts._validate import GAP_HORIZON_DAYS, Report, validate
 
 __all__ = [
     "GAP_HORIZON_DAYS",
+    "CallersSpec",
     "Change",
     "CompiledContract",
     "Contract",
@@ -34,6 +43,7 @@ __all__ = [
     "Format",
     "Policy",
     "Report",
+    "Route",
     "Router",
     "RoutingAnalysis",
     "RoutingRule",

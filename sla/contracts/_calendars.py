@@ -22,7 +22,7 @@ def build_calendar(
     if spec.name is None:
         update["name"] = name
     try:
-        return (spec.model_copy(update=update) if update else spec).build()
+        return Calendar.from_spec(spec.model_copy(update=update) if update else spec)
     except SLAError as error:
         found = error.problems or (Problem(error.field or "", error.reason),)
         for p in found:

@@ -8,7 +8,8 @@ lookup: every (tier, channel, priority) policy is precomputed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Literal
 
 import attrs
 
@@ -26,13 +27,16 @@ from sla.tiers import (
     ServiceLevel,
     Target,
     Tier,
+    human_duration,
 )
+from sla.tiers._direct import DirectLine
 from sla.tiers._oncall import to_epoch
 
 __all__ = [
     "CompiledContract",
     "EscalationStep",
     "Policy",
+    "Route",
     "TargetPolicy",
     "Unmatched",
     "compile_contract",
@@ -73,11 +77,41 @@ class TargetPolicy:
 
 
 @attrs.frozen(slots=True)
+class Route:
+    """Who takes a call, and why: the manager *direct*, or the *front desk* and a callback.
+
+    ``kind="direct"``: the call rings through (the caller is on the tier's direct
+    line, or the tier has none) and the voice targets apply. ``kind="front_desk"``:
+    the desk answers, writes the question down, and the manager owes a callback
+    within ``callback`` (the tier's callback target). ``caller`` is the caller in
+    canonical form (E.164 or a normalised e-mail address), ``None`` if unrecognised.
+    """
+
+    kind: Literal["direct", "front_desk"]
+    reason: str
+    caller: str | None = None
+    callback: TargetPolicy | None = None
+
+    def callback_due(self, at: datetime) -> datetime | None:
+        """When the manager's callback is due for a call taken at ``at`` (``None`` when
+        direct): ``within`` of business time on the target's calendar, or of wall time."""
+        target = self.callback
+        if target is None:
+            return None
+        if target.calendar is None:
+            return at + timedelta(seconds=target.within)
+        return target.calendar.add(at, timedelta(seconds=target.within))
+
+
+@attrs.frozen(slots=True)
 class Policy:
     """What a contact gets: its tier, targets, service levels, escalation and on-call.
 
     ``rule`` names the routing rule that chose it (``"fallback"``, or ``"direct"``
-    from :meth:`CompiledContract.policy_in`). Truthy; :class:`Unmatched` is falsy,
+    from :meth:`CompiledContract.policy_in`). ``route`` is set when
+    :meth:`CompiledContract.policy_for` was given a ``caller``: a front-desk
+    route comes with the tier's *callback* policy (channel ``callback``), whose
+    clock the manager's callback runs on. Truthy; :class:`Unmatched` is falsy,
     so ``if policy:`` tells them apart.
     """
 
@@ -94,6 +128,7 @@ class Policy:
     roles: Mapping[str, tuple[str, ...]]
     contract_id: str
     contract_version: int
+    route: Route | None = None
 
     matched = True
 
@@ -155,6 +190,8 @@ class CompiledContract:
     policies: Mapping[tuple[str, str, str], Policy]
     #: Policies by (tier code, channel, priority), whatever routing says.
     by_tier: Mapping[tuple[str, str, str], Policy]
+    #: Normalised direct-line allow-lists by tier code (tiers that have one).
+    direct_lines: Mapping[str, DirectLine] = attrs.field(factory=dict)
 
     @property
     def id(self) -> str:
@@ -172,9 +209,17 @@ class CompiledContract:
         channel: str,
         priority: str,
         attributes: Mapping[str, object] | None = None,
+        caller: str | None = None,
     ) -> Policy | Unmatched:
         """The policy for a contact: the first routing rule that matches, else the fallback,
         else :class:`Unmatched` (also when the routed tier does not offer ``channel``).
+
+        With a ``caller`` (a phone number or e-mail address in any notation) a
+        voice call is routed: the returned policy's :attr:`Policy.route` says
+        *direct* (the caller is on the tier's direct line, or the tier has none)
+        or *front desk* (then the policy is the tier's callback policy, and the
+        route carries the callback target). A front-desk call on a tier without
+        a callback target is :class:`Unmatched` (validation warns about it).
 
         :raises ContractError: for a channel or priority this contract does not know.
         """
@@ -196,7 +241,39 @@ class CompiledContract:
                 dict(attributes or {}),
                 f"{rule} routes to tier {tier}, which does not offer {channel}",
             )
-        return policy
+        if caller is None or channel != Channel.VOICE.value:
+            return policy
+        return self._route_call(policy, rule, caller, attributes)
+
+    def _route_call(
+        self, policy: Policy, rule: str, caller: str, attributes: Mapping[str, object] | None
+    ) -> Policy | Unmatched:
+        code = policy.tier.code
+        line = self.direct_lines.get(code)
+        if line is None:
+            why = f"tier {code} has no direct line: every call is answered under its voice targets"
+            return attrs.evolve(policy, route=Route("direct", why, None))
+        identity = line.identify(caller)
+        if identity is not None and identity in line.entries:
+            why = f"{identity} is on tier {code}'s direct line: the call rings through"
+            return attrs.evolve(policy, route=Route("direct", why, identity))
+        who = identity or f"unrecognised caller {caller!r}"
+        callback = self.policies.get((rule, Channel.CALLBACK.value, policy.priority))
+        target = callback.target("callback_time") if callback else None
+        if callback is None or target is None:
+            return Unmatched(
+                Channel.VOICE.value,
+                policy.priority,
+                dict(attributes or {}),
+                f"{who} is not on tier {code}'s direct line and the tier has no callback "
+                "target for the front desk to promise",
+            )
+        why = (
+            f"{who} is not on tier {code}'s direct line: the front desk takes the call and "
+            f"the manager calls back within {human_duration(target.within)}"
+            + (" of business time" if target.clock is Clock.BUSINESS else "")
+        )
+        return attrs.evolve(callback, route=Route("front_desk", why, identity, target))
 
     def policy_in(self, *, tier: str, channel: str, priority: str) -> Policy | Unmatched:
         """The policy of ``tier`` for ``channel`` / ``priority``, bypassing routing (for a
@@ -298,6 +375,14 @@ def compile_contract(contract: Contract) -> CompiledContract:
         for (tier_code, channel_name, priority), policy in by_tier.items():
             if tier_code == code:
                 policies[(rule, channel_name, priority)] = attrs.evolve(policy, rule=rule)
+    callers = contract.callers
+    direct_lines = {
+        code: DirectLine.of(
+            tier.direct_line, region=callers.region, local_part=callers.email_local_part
+        )
+        for code, tier in resolved.tiers.items()
+        if tier.direct_line
+    }
     return CompiledContract(
         contract,
         resolved.tiers,
@@ -307,4 +392,5 @@ def compile_contract(contract: Contract) -> CompiledContract:
         tuple(contract.priorities),
         policies,
         by_tier,
+        direct_lines,
     )

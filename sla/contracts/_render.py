@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from sla._errors import ContractError
+from sla.calendar import from_epoch
 from sla.contracts._document import (
     Block,
     Bullets,
@@ -223,7 +223,7 @@ def _rotation_blocks(rotation: OnCallRotation, start: date) -> list[Block]:
 
 
 def _instant(ts: int, rotation: OnCallRotation) -> str:
-    return datetime.fromtimestamp(ts, ZoneInfo(rotation.tz)).strftime("%Y-%m-%d %H:%M %Z")
+    return from_epoch(ts, rotation.tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _hours_blocks(resolved: Resolved, year: int) -> list[Block]:

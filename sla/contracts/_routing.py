@@ -83,8 +83,10 @@ class Router:
             return self.fallback, "fallback"
         return None
 
-    def analyse(self, channels: Sequence[str], priorities: Sequence[str]) -> RoutingAnalysis:
-        """Find unreachable rules, partial overlaps and unmatched contacts, exactly."""
+    def _cells(
+        self, channels: Sequence[str], priorities: Sequence[str]
+    ) -> tuple[int, list[tuple[str, str, dict[str, str]]]]:
+        """Every class of contact (empty when more than the exhaustive limit), and how many."""
         keys = sorted({k for rule in self.rules for k, _ in rule.attributes})
         mentioned = {key: set[str]() for key in keys}
         for rule in self.rules:
@@ -95,12 +97,47 @@ class Router:
         for values in classes:
             size *= len(values)
         if size > _MAX_CELLS:
-            return RoutingAnalysis((), (), (), 0, size, False)
+            return size, []
         cells = [
             (c, p, dict(zip(keys, combo)))
             for c, p in itertools.product(channels, priorities)
             for combo in itertools.product(*classes)
         ]
+        return size, cells
+
+    def dead_ends(
+        self,
+        channels: Sequence[str],
+        priorities: Sequence[str],
+        offers: Mapping[str, frozenset[str]],
+    ) -> dict[tuple[int, str], list[str]] | None:
+        """Where routing reaches a tier that lacks the channel (so the contact ends
+        :class:`~sla.contracts.Unmatched`): priorities by (rule index, channel), the
+        fallback as index ``-1``. ``None`` when there are too many classes to check.
+        ``offers`` maps a tier code to the channels it offers."""
+        size, cells = self._cells(channels, priorities)
+        if size > _MAX_CELLS:
+            return None
+        found: dict[tuple[int, str], list[str]] = {}
+        for channel, priority, classes in cells:
+            present = {k: v for k, v in classes.items() if v != OTHER}
+            index = next(
+                (i for i, r in enumerate(self.rules) if r.matches(channel, priority, present)),
+                -1,
+            )
+            tier = self.rules[index].tier if index >= 0 else self.fallback
+            if tier is None or tier not in offers or channel in offers[tier]:
+                continue
+            where = found.setdefault((index, channel), [])
+            if priority not in where:
+                where.append(priority)
+        return found
+
+    def analyse(self, channels: Sequence[str], priorities: Sequence[str]) -> RoutingAnalysis:
+        """Find unreachable rules, partial overlaps and unmatched contacts, exactly."""
+        size, cells = self._cells(channels, priorities)
+        if size > _MAX_CELLS:
+            return RoutingAnalysis((), (), (), 0, size, False)
         masks = [0] * len(self.rules)
         for index, (c, p, attrs_) in enumerate(cells):
             present = {k: v for k, v in attrs_.items() if v != OTHER}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, PrivateAttr, field_validator
 
+from sla._errors import SLAError
 from sla.calendar import CalendarSpec
 from sla.tiers import (
     DEFAULT_PRIORITIES,
@@ -17,12 +18,20 @@ from sla.tiers import (
     RotationSpec,
     TierSpec,
 )
+from sla.tiers._direct import LocalPart, check_region
 from sla.tiers._spec import Percent, _check_zone
 
 if TYPE_CHECKING:
     from sla.contracts._compiled import CompiledContract, Policy, Unmatched
 
-__all__ = ["Contract", "CreditSpec", "CustomerSpec", "RoutingRuleSpec", "RoutingSpec"]
+__all__ = [
+    "CallersSpec",
+    "Contract",
+    "CreditSpec",
+    "CustomerSpec",
+    "RoutingRuleSpec",
+    "RoutingSpec",
+]
 
 Zone = Annotated[str, PlainValidator(_check_zone)]
 
@@ -38,6 +47,30 @@ class CustomerSpec(_Spec):
     id: str = ""
     tz: Zone | None = None
     attributes: dict[str, str] = Field(default_factory=dict)
+
+
+class CallersSpec(_Spec):
+    """How callers are recognised on a direct line.
+
+    ``region`` (ISO 3166 alpha-2, e.g. ``DE``) reads phone numbers written
+    without a country code, in the allow-lists and from the CRM; e-mail domains
+    always compare case-insensitively, local parts as ``email_local_part`` says.
+    """
+
+    region: str | None = Field(
+        None, description="default region for numbers without +country code, e.g. DE"
+    )
+    email_local_part: LocalPart = Field(
+        "case_insensitive", description="compare the part before @ case-insensitively or exactly"
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        try:
+            return check_region(value)
+        except SLAError as error:  # pydantic reports a ValueError at the field
+            raise ValueError(error.reason) from None
 
 
 class RoutingRuleSpec(_Spec):
@@ -88,6 +121,7 @@ class Contract(_Spec):
     roles: dict[str, list[str]] = Field(default_factory=dict)
     rotations: dict[str, RotationSpec] = Field(default_factory=dict)
     routing: RoutingSpec = Field(default_factory=RoutingSpec)
+    callers: CallersSpec = Field(default_factory=CallersSpec)
     credits: list[CreditSpec] = Field(default_factory=list)
     price_plan: dict[str, Any] | None = None
 
@@ -122,7 +156,14 @@ class Contract(_Spec):
         return compiled
 
     def policy_for(
-        self, *, channel: str, priority: str, attributes: Mapping[str, object] | None = None
+        self,
+        *,
+        channel: str,
+        priority: str,
+        attributes: Mapping[str, object] | None = None,
+        caller: str | None = None,
     ) -> Policy | Unmatched:
         """Shortcut for ``compile().policy_for(...)``."""
-        return self.compile().policy_for(channel=channel, priority=priority, attributes=attributes)
+        return self.compile().policy_for(
+            channel=channel, priority=priority, attributes=attributes, caller=caller
+        )

@@ -7,7 +7,6 @@ a ``None`` value raises instead of vanishing silently.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -20,8 +19,21 @@ __all__ = ["dumps"]
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
+_SHORT = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+# TOML 1.0 basic strings: every control character (U+0000-U+001F and U+007F) escaped.
+_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _string(text: str, path: str) -> str:
+    """A TOML basic string; lone surrogates (not Unicode scalar values) are refused."""
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        raise ContractError("text with a lone surrogate cannot be written to TOML", field=path)
+    escaped = _ESCAPE.sub(lambda m: _SHORT.get(m[0], f"\\u{ord(m[0]):04X}"), text)
+    return f'"{escaped}"'
+
+
 def _key(key: str) -> str:
-    return key if _BARE.match(key) else json.dumps(key, ensure_ascii=False)
+    return key if _BARE.match(key) else _string(key, key)
 
 
 def _value(value: Any, path: str) -> str:
@@ -34,8 +46,7 @@ def _value(value: Any, path: str) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str):
-        # JSON string escapes are valid TOML basic-string escapes.
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value, path)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -6,15 +6,16 @@ from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from sla._errors import ContractError, Problem, Severity
+from sla.calendar import localize
 from sla.contracts._resolve import Resolved, resolve
 from sla.contracts._routing import OTHER
 from sla.contracts._spec import Contract
 from sla.tiers import AccessMode, Channel, Clock, Metric, Target, Tier, human_duration
+from sla.tiers._direct import DirectLine
 
 __all__ = ["GAP_HORIZON_DAYS", "Report", "check", "validate"]
 
@@ -166,7 +167,42 @@ def _check_tier(
         out.warn(f"{path}.direct_line", "a direct line only makes sense with a personal manager")
     if tier.direct_line and Channel.VOICE not in tier.channels:
         out.warn(f"{path}.direct_line", f"tier {code} does not offer voice")
+    if tier.direct_line:
+        _check_direct_line(contract, code, tier, path, out)
     _check_availability(contract, resolved, code, tier, out)
+
+
+def _check_direct_line(
+    contract: Contract, code: str, tier: Tier, path: str, out: _Collector
+) -> None:
+    """Every allow-list entry is a phone number or an e-mail address; off-list calls
+    have a callback target to go to."""
+    found: list[Problem] = []
+    callers = contract.callers
+    DirectLine.of(
+        tier.direct_line,
+        region=callers.region,
+        local_part=callers.email_local_part,
+        field=f"{path}.direct_line",
+        problems=found,
+    )
+    for problem in found:
+        out.error(problem.field, problem.reason)
+    if Channel.VOICE not in tier.channels:
+        return
+    missing = [
+        p
+        for p in contract.priorities
+        if not any(t.metric is Metric.CALLBACK_TIME for t in tier.targets_for(Channel.CALLBACK, p))
+        or Channel.CALLBACK not in tier.channels
+    ]
+    if missing:
+        out.warn(
+            f"{path}.direct_line",
+            f"callers off the direct line go to the front desk, but tier {code} has no "
+            f"callback_time target on the callback channel for {', '.join(missing)}: "
+            "such calls end Unmatched",
+        )
 
 
 def _check_target(
@@ -253,8 +289,7 @@ def _check_availability(
     rotation = resolved.rotations.get(tier.on_call or "")
     if rotation is None or not needs_cover:
         return
-    zone = ZoneInfo(rotation.tz)
-    start = datetime.combine(contract.effective_from, time(), zone)
+    start = localize(datetime.combine(contract.effective_from, time()), rotation.tz)
     end = start + timedelta(days=GAP_HORIZON_DAYS)
     holes = [g for g in rotation.gaps(start, end) if cal.elapsed(g.start, g.end) < g.end - g.start]
     if holes:
@@ -279,9 +314,6 @@ def _check_routing(contract: Contract, resolved: Resolved, out: _Collector) -> N
         where = f"routing.rules[{i}]"
         if rule.tier not in contract.tiers:
             out.error(f"{where}.tier", f"no tier named {rule.tier!r}")
-        elif rule.tier in tiers:
-            for channel in sorted(rule.channels - tiers[rule.tier].channels):
-                out.warn(f"{where}.channels", f"tier {rule.tier} does not offer {channel}")
         for p in _unknown_priorities(rule.priorities, known):
             out.error(f"{where}.priorities", f"unknown priority {p!r}")
     if router.fallback is not None and router.fallback not in contract.tiers:
@@ -296,6 +328,7 @@ def _check_routing(contract: Contract, resolved: Resolved, out: _Collector) -> N
         out.warn("routing", f"{analysis.cells} combinations are too many to check exhaustively")
         return
     names = [r.name for r in router.rules]
+    _check_dead_ends(contract, resolved, offered, out)
     for j, by in analysis.unreachable:
         shadow = ", ".join(names[i] for i in by) or "no contact"
         out.error(f"routing.rules[{j}]", f"never matches: every contact it covers goes to {shadow}")
@@ -315,6 +348,32 @@ def _check_routing(contract: Contract, resolved: Resolved, out: _Collector) -> N
     for code in contract.tiers:
         if code not in used:
             out.warn(f"tiers.{code}", "no routing rule or fallback sends contacts to this tier")
+
+
+def _check_dead_ends(
+    contract: Contract, resolved: Resolved, offered: list[str], out: _Collector
+) -> None:
+    """Warn at the rule for every (rule, channel, priority) that ends Unmatched because
+    the tier it routes to does not offer the channel."""
+    router, tiers = resolved.router, resolved.tiers
+    offers = {code: frozenset(c.value for c in tier.channels) for code, tier in tiers.items()}
+    found = router.dead_ends(offered, contract.priorities, offers)
+    if found is None:
+        return  # too many classes: analyse() already warned
+    for (index, channel), priorities in sorted(found.items(), key=lambda kv: kv[0]):
+        rule = router.rules[index] if index >= 0 else None
+        where = f"routing.rules[{index}]" if rule else "routing.fallback"
+        tier = rule.tier if rule else router.fallback
+        which = (
+            "every priority"
+            if len(priorities) == len(contract.priorities)
+            else "priority " + ", ".join(priorities)
+        )
+        out.warn(
+            where,
+            f"sends {channel} contacts ({which}) to tier {tier}, which does not offer "
+            f"{channel}: they end Unmatched",
+        )
 
 
 def _example(channel: str, priority: str, attrs_: dict[str, str]) -> str:

@@ -5,6 +5,9 @@ Queueing: :class:`Queue` (Erlang C, or Erlang A ``with_patience``),
 :func:`agents_for_intervals` (vectorized), written channels
 (:class:`ChatQueue`, :class:`WrittenQueue`) and :class:`PersonalManager`.
 
+The manager's book: :func:`compare_book` sets a personal manager answering
+by voice (A) against the same manager behind a front desk (B), in closed form.
+
 Simulation: :meth:`Queue.simulate` (any :class:`Distribution` of handle times
 and patience, figures as :class:`Estimate` with confidence intervals),
 ``agents_for(..., check="simulate")``, and the front-desk flow of a tier:
@@ -25,6 +28,7 @@ hours as :func:`paid_hours_lower_bound` or :func:`schedule_shifts` under
 :func:`losing_aht`.
 """
 
+from sla.economics._book import BookComparison, BookOption, ManagerBook, compare_book
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
 from sla.economics._distributions import Distribution
 from sla.economics._erlang import erlang_b, erlang_c
@@ -60,6 +64,8 @@ from sla.economics._workload import ChatTarget, VoiceTarget, Workload, WrittenTa
 
 __all__ = [
     "Billable",
+    "BookComparison",
+    "BookOption",
     "Callbacks",
     "ChatQueue",
     "ChatTarget",
@@ -71,6 +77,7 @@ __all__ = [
     "Estimate",
     "Explanation",
     "Figure",
+    "ManagerBook",
     "MonthEconomics",
     "Outcome",
     "PaidHours",
@@ -96,6 +103,7 @@ __all__ = [
     "WrittenTarget",
     "agents_for_intervals",
     "both_sides",
+    "compare_book",
     "erlang_b",
     "erlang_c",
     "launch_table",

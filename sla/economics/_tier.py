@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from sla._errors import Problem
 from sla._explain import Explanation, explanation
-from sla.calendar import Calendar
+from sla.calendar import Calendar, to_epoch
 from sla.economics._check import fraction, positive_duration, raise_all
 from sla.economics._distributions import Distribution, as_distribution
 from sla.economics._queue import Queue
@@ -148,7 +148,7 @@ def _retry_clock(callbacks: Callbacks) -> Callable[[float], float]:
     cal, start = callbacks.calendar, callbacks.start
     if cal is None or start is None:
         return lambda b: b + delay
-    origin = cal.next_open_at(int(start.timestamp()))
+    origin = cal.next_open_at(to_epoch(start, field="callbacks.start"))
     whole = int(delay)
 
     def ready(b: float) -> float:

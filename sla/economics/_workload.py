@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import EconomicsError, Problem
-from sla.calendar import Calendar
+from sla.calendar import Calendar, to_epoch
 from sla.economics._check import positive_duration, raise_all, target_share
 from sla.economics._queue import Queue, agents_for_intervals
 
@@ -40,7 +40,7 @@ def _epoch(value: object, field: str) -> int:
         raise EconomicsError("must be timezone-aware (a naive datetime is refused)", field=field)
     if value.microsecond:
         raise EconomicsError("must fall on a whole second", field=field)
-    return int(value.timestamp())
+    return to_epoch(value, field=field, error=EconomicsError)
 
 
 def interval_seconds(interval: object) -> int:

@@ -24,6 +24,7 @@ import attrs
 import pendulum
 
 from sla._errors import PricingError
+from sla.calendar import zone
 
 __all__ = ["BillingPeriod", "ProrationUnit", "prorate"]
 
@@ -32,10 +33,9 @@ _SECOND = dt.timedelta(seconds=1)
 
 
 def _zone(name: str, field: str = "zone") -> pendulum.Timezone:
-    try:
-        return pendulum.timezone(name)
-    except Exception:  # pendulum raises its own InvalidTimezone
-        raise PricingError(f"unknown IANA time zone {name!r}", field=field) from None
+    # The one zone lookup names a bad zone; pendulum adds month and year arithmetic.
+    zone(name, field=field, error=PricingError)
+    return pendulum.timezone(name)
 
 
 def _aware(value: object, zone: str, field: str) -> pendulum.DateTime:

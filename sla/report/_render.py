@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from fractions import Fraction
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from sla.calendar import from_epoch
 from sla.report._html import Cell, Link, Report
 from sla.report._month import MonthResult
 from sla.report._svg import bar_chart, line_chart
@@ -73,7 +72,7 @@ def _invoiced(result: MonthResult) -> list[tuple[str, str]]:
 def _when(seconds: Any, zone: str, *, missing: str = "–") -> str:
     if seconds is None or seconds != seconds:
         return missing
-    return datetime.fromtimestamp(int(seconds), ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %z")
+    return from_epoch(int(seconds), zone).strftime("%Y-%m-%d %H:%M %z")
 
 
 def _explain_breach(row: Mapping[str, Any], zone: str) -> str:

@@ -69,12 +69,11 @@ def _contacts(source: Any) -> tuple[Any, str | None, int | None, int | None]:
     """Contacts as pandas, with the traffic's zone and window when it is a Traffic."""
     contacts = getattr(source, "contacts", None)
     if contacts is not None and hasattr(source, "start"):
-        from zoneinfo import ZoneInfo
+        from sla.calendar import wall_to_epoch
 
-        zone = ZoneInfo(source.tz)
-        first = datetime.combine(source.start, datetime.min.time(), zone)
-        last = datetime.combine(source.start + timedelta(days=source.days), first.time(), zone)
-        return contacts.to_pandas(), source.tz, int(first.timestamp()), int(last.timestamp())
+        first = wall_to_epoch(source.tz, source.start, 0)
+        last = wall_to_epoch(source.tz, source.start + timedelta(days=source.days), 0)
+        return contacts.to_pandas(), source.tz, first, last
     if type(source).__module__.split(".")[0] == "pandas":
         return source, None, None, None
     raise EconomicsError(
@@ -89,7 +88,9 @@ def _epoch(value: datetime | None, field: str, problems: list[Problem]) -> int |
     if not isinstance(value, datetime) or value.utcoffset() is None:
         problems.append(Problem(field, "must be an aware datetime"))
         return None
-    return int(value.timestamp())
+    from sla.calendar import to_epoch
+
+    return to_epoch(value, field=field)
 
 
 def staffing_grid(

@@ -18,16 +18,15 @@ vectorized: the same arguments give the same events, row for row.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sla._errors import SLAError
-from sla.calendar import Calendar
+from sla.calendar import Calendar, local_date, wall_to_epoch, zone
 from sla.simulate._assemble import KINDS as KINDS
 from sla.simulate._assemble import STATUSES as STATUSES
 from sla.simulate._assemble import Ints, _contacts_table, _Emitter, _events_table
@@ -181,13 +180,13 @@ def _hour_starts(start: date, days: int, tz: str) -> tuple[Ints, Ints]:
     is dropped; the repeated hour of an autumn overlap belongs to the first
     occurrence, so that hour bucket is two real hours long.
     """
-    zone = ZoneInfo(tz)
+    info = zone(tz)
     starts: list[int] = []
     hours: list[int] = []
     for offset in range(days + 1):
         day = start + timedelta(days=offset)
         for hour in range(24):
-            stamp = int(datetime.combine(day, time(hour), zone).timestamp())
+            stamp = wall_to_epoch(info, day, hour * 3600)
             if starts and stamp <= starts[-1]:
                 continue
             starts.append(stamp)
@@ -241,9 +240,9 @@ def generate(
     rng = np.random.default_rng(seed)
 
     hour_starts, local_hours = _hour_starts(start, days, tz)
-    zone = ZoneInfo(tz)
+    info = zone(tz)
     local_days = np.array(
-        [datetime.fromtimestamp(int(s), zone).date().toordinal() for s in hour_starts],
+        [local_date(int(s), info).toordinal() for s in hour_starts],
         dtype=np.int64,
     )
     end_ordinal = (start + timedelta(days=days)).toordinal()

@@ -14,6 +14,7 @@ from sla.tiers._catalog import (
     catalog,
     compare,
 )
+from sla.tiers._direct import DirectLine, LocalPart, normalise_caller
 from sla.tiers._escalation import EscalationLevel, EscalationPolicy, Recipient
 from sla.tiers._oncall import OnCallRotation, Override, RotationLayer, Shift, Window
 from sla.tiers._spec import (
@@ -51,9 +52,11 @@ __all__ = [
     "Clock",
     "Comparison",
     "ComparisonRow",
+    "DirectLine",
     "EscalationLevel",
     "EscalationLevelSpec",
     "EscalationPolicy",
+    "LocalPart",
     "Metric",
     "OnCallRotation",
     "Override",
@@ -76,6 +79,7 @@ __all__ = [
     "format_duration",
     "format_fraction",
     "human_duration",
+    "normalise_caller",
     "parse_duration",
     "parse_fraction",
 ]

@@ -280,8 +280,49 @@ def _cell(tier: Tier, metric: Metric, channel: Channel, priorities: tuple[str, .
     return " · ".join(f"{p} {v}" for p, v in values.items())
 
 
+def _direct_line(tier: Tier) -> str:
+    if not tier.offers(Channel.VOICE):
+        return "—"
+    if not tier.direct_line:
+        return "no allow-list: every call rings through"
+    count = len(tier.direct_line)
+    return f"{count} allow-listed caller{'s' if count != 1 else ''} ring through"
+
+
+def _front_desk(tier: Tier, priorities: tuple[str, ...]) -> str:
+    """Who answers the calls that do not ring through, and the callback owed."""
+    callback = _cell(tier, Metric.CALLBACK_TIME, Channel.CALLBACK, priorities)
+    if tier.offers(Channel.VOICE) and tier.direct_line and callback != "—":
+        return f"other calls: front desk, callback {callback}"
+    if callback != "—":
+        return f"callback {callback}"
+    return "—"
+
+
+def _escalation(tier: Tier) -> str:
+    levels = tier.escalation.levels
+    if not levels:
+        return "none"
+    steps = "; ".join(
+        f"{level.trigger_text()}"
+        + (f" ({', '.join(sorted(level.priorities))})" if level.priorities else "")
+        + f" → {', '.join(str(r) for r in level.notify)}"
+        for level in levels
+    )
+    return f"{len(levels)}: {steps}"
+
+
+def _on_call(tier: Tier) -> str:
+    if tier.on_call is None:
+        return "24/7 staffed, no rotation" if tier.availability == "24/7" else "none"
+    return f"rotation {tier.on_call!r}"
+
+
 def compare(*tiers: Tier, priorities: tuple[str, ...] = DEFAULT_PRIORITIES) -> Comparison:
-    """Tiers side by side: a row per target (metric and channel), then per service level.
+    """Tiers side by side: what each tier is (name, access, channels, coverage), how a
+    caller reaches it (direct line and allow-list size, front desk and callback target,
+    escalation levels, on-call coverage), then a row per target (metric and channel)
+    and per service level.
 
     A cell lists the value per priority when they differ.
 
@@ -299,6 +340,12 @@ def compare(*tiers: Tier, priorities: tuple[str, ...] = DEFAULT_PRIORITIES) -> C
             "tier", "channels", tuple(", ".join(sorted(c.label for c in t.channels)) for t in tiers)
         ),
         ComparisonRow("tier", "coverage", tuple(f"{t.coverage} ({t.availability})" for t in tiers)),
+        ComparisonRow("access", "direct line", tuple(_direct_line(t) for t in tiers)),
+        ComparisonRow(
+            "access", "front desk · callback", tuple(_front_desk(t, priorities) for t in tiers)
+        ),
+        ComparisonRow("access", "escalation levels", tuple(_escalation(t) for t in tiers)),
+        ComparisonRow("access", "on-call coverage", tuple(_on_call(t) for t in tiers)),
     ]
     channels = [c for c in Channel if any(t.offers(c) for t in tiers)]
     for metric in Metric:

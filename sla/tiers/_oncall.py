@@ -1,16 +1,15 @@
 """On-call rotations: layers of shifts handed off at a local time in a zone, plus overrides.
 
-Wall times become instants by RFC 5545 rules (the rule the calendars use): a
-hand-off inside a spring-forward gap moves forward by the gap, one in the
-autumn overlap happens at the first occurrence. The UTC offset is looked up
-for every date, so a weekend rotation hands off at 18:00 local on both sides
-of a DST change.
+Wall times become instants through :func:`sla.calendar.wall_to_epoch` with
+its default RFC 5545 rule (the rule the calendars use): a hand-off inside a
+spring-forward gap moves forward by the gap, one in the autumn overlap happens
+at the first occurrence. The UTC offset is looked up for every date, so a
+weekend rotation hands off at 18:00 local on both sides of a DST change.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -20,6 +19,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from sla._errors import TierError
+from sla.calendar import from_epoch, wall_to_epoch, zone
+from sla.calendar import to_epoch as _to_epoch
 
 __all__ = [
     "OnCallRotation",
@@ -36,16 +37,11 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 def to_epoch(t: datetime, *, field: str = "t") -> int:
-    """Whole epoch seconds of an aware datetime (floor).
+    """Whole epoch seconds of an aware datetime (floor), by :func:`sla.calendar.to_epoch`.
 
     :raises TierError: for a naive datetime.
     """
-    if not isinstance(t, datetime) or t.tzinfo is None or t.utcoffset() is None:
-        raise TierError(
-            f"{t!r} is not a timezone-aware datetime; attach a zone (naive times are ambiguous)",
-            field=field,
-        )
-    return math.floor(t.timestamp())
+    return _to_epoch(t, field=field, error=TierError)
 
 
 def parse_clock(text: str, *, field: str, allow_24: bool = False) -> int:
@@ -76,22 +72,18 @@ def _clock_text(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-@lru_cache(maxsize=65_536)
-def _instant(tz: str, ordinal: int, minutes: int) -> int:
-    # fold=0 is RFC 5545: a gap time moves forward by the gap, an overlap takes the first.
-    day = date.fromordinal(ordinal + minutes // 1440)
-    minutes %= 1440
-    local = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=_zone(tz))
-    return math.floor(local.timestamp())
-
-
 @lru_cache(maxsize=256)
 def _zone(tz: str) -> ZoneInfo:
-    return ZoneInfo(tz)
+    return zone(tz, error=TierError)
+
+
+@lru_cache(maxsize=65_536)
+def _instant(tz: str, ordinal: int, minutes: int) -> int:
+    return wall_to_epoch(_zone(tz), date.fromordinal(ordinal), minutes * 60)
 
 
 def _local_ordinal(tz: str, ts: int) -> int:
-    return datetime.fromtimestamp(ts, _zone(tz)).toordinal()
+    return from_epoch(ts, _zone(tz)).toordinal()
 
 
 @attrs.frozen(slots=True)
@@ -320,10 +312,8 @@ class OnCallRotation:
         return merged
 
     def _shift(self, lo: int, hi: int, who: str | None, source: str) -> Shift:
-        zone = _zone(self.tz)
-        return Shift(
-            datetime.fromtimestamp(lo, zone), datetime.fromtimestamp(hi, zone), who, source
-        )
+        info = _zone(self.tz)
+        return Shift(from_epoch(lo, info), from_epoch(hi, info), who, source)
 
     def shifts(self, start: datetime, end: datetime) -> tuple[Shift, ...]:
         """The on-call shifts overlapping ``[start, end)``, clipped to it, in time order."""
@@ -341,5 +331,12 @@ class OnCallRotation:
 
 
 def weekly_handoff_anchor(start: date, handoff_day: int) -> date:
-    """The handoff weekday on or before ``start``."""
-    return start - timedelta(days=(start.weekday() - handoff_day) % 7)
+    """The handoff weekday on or after ``start``: the layer's first turn.
+
+    A layer does not exist before its start, so its first turn (the first
+    participant's) begins at the first hand-off on or after the start date,
+    never at one before it: a layer starting Wednesday with a Friday 18:00
+    hand-off covers nobody until that Friday, and its first weekend is the
+    first participant's.
+    """
+    return start + timedelta(days=(handoff_day - start.weekday()) % 7)

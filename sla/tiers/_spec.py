@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AwareDatetime,
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from sla._errors import SLAError, TierError
+from sla.calendar import zone
 from sla.tiers._escalation import EscalationLevel, EscalationPolicy, Recipient
 from sla.tiers._oncall import (
     OnCallRotation,
@@ -108,9 +108,9 @@ Percent = Annotated[
 
 def _check_zone(tz: str) -> str:
     try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{tz!r} is not an IANA time zone") from None
+        zone(tz)
+    except SLAError as error:  # pydantic reports a ValueError at the field, with its path
+        raise ValueError(error.reason) from None
     return tz
 
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 import attrs
 
+from sla.tiers._direct import DirectLine, LocalPart
 from sla.tiers._escalation import EscalationPolicy
 from sla.tiers._targets import ServiceLevel, Target
 from sla.tiers._values import AccessMode, Channel
@@ -60,6 +61,18 @@ class Tier:
         """The aggregate service levels a contact on ``channel`` / ``priority`` counts towards."""
         return tuple(s for s in self.service_levels if s.applies_to(channel, priority))
 
-    def is_direct(self, caller: str) -> bool:
-        """Whether ``caller`` is on the direct-line allow-list."""
-        return caller in self.direct_line
+    def is_direct(
+        self,
+        caller: str,
+        *,
+        region: str | None = None,
+        local_part: LocalPart = "case_insensitive",
+    ) -> bool:
+        """Whether ``caller`` is on the direct-line allow-list, however it is written.
+
+        Phone numbers compare in E.164 (``region`` reads national forms), e-mail
+        addresses case-insensitively on the domain (see :mod:`sla.tiers._direct`);
+        entries that are neither are ignored here (contract validation reports them).
+        """
+        line = DirectLine.of(self.direct_line, region=region, local_part=local_part, problems=[])
+        return line.allows(caller)

@@ -187,7 +187,7 @@ def test_spec_round_trip_schema_and_changes() -> None:
     assert cal.name == "Support DE"
     assert cal.versions[1].rules.holidays == cal.versions[0].rules.holidays  # inherited
     assert Calendar.from_dict(cal.to_dict()) == cal
-    assert CalendarSpec.parse(cal.to_dict()).build() == cal
+    assert Calendar.from_spec(CalendarSpec.parse(cal.to_dict())) == cal
     schema = CalendarSpec.model_json_schema()
     assert set(schema["required"]) == {"tz", "hours"}
 

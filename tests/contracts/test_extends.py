@@ -31,12 +31,12 @@ SPEED = {"metric": "speed_of_answer", "channels": ["voice"], "within": "15s"}
 def test_a_child_written_before_its_parent_inherits_the_parents_overrides() -> None:
     tiers = {
         "A2": {"extends": "A1", "name": "A night", "targets": [SPEED]},
-        "A1": {"extends": "A", "direct_line": ["+49 30 1"]},
+        "A1": {"extends": "A", "direct_line": ["+49 30 1234567"]},
     }
     compiled = load(contract(tiers)).compile()
     a1, a2 = compiled.tiers["A1"], compiled.tiers["A2"]
     assert a2.name == "A night"
-    assert a2.direct_line == a1.direct_line == ("+49 30 1",)
+    assert a2.direct_line == a1.direct_line == ("+49 30 1234567",)
     assert a2.channels == a1.channels == catalog()["A"].channels
     assert [t.within for t in a2.targets if t.metric is Metric.SPEED_OF_ANSWER] == [15]
     assert [t.within for t in a1.targets if t.metric is Metric.SPEED_OF_ANSWER] == [
@@ -45,11 +45,11 @@ def test_a_child_written_before_its_parent_inherits_the_parents_overrides() -> N
 
 
 def test_a_tier_extending_its_own_code_means_the_catalogues_and_shadows_it_for_others() -> None:
-    tiers = {"A": {"extends": "A", "direct_line": ["+1"]}, "A_night": {"extends": "A"}}
+    tiers = {"A": {"extends": "A", "direct_line": ["+1 202 555 0143"]}, "A_night": {"extends": "A"}}
     compiled = load(contract(tiers)).compile()
-    assert compiled.tiers["A"].direct_line == ("+1",)
+    assert compiled.tiers["A"].direct_line == ("+1 202 555 0143",)
     # The contract's own A, not the catalogue's, is what A_night extends.
-    assert compiled.tiers["A_night"].direct_line == ("+1",)
+    assert compiled.tiers["A_night"].direct_line == ("+1 202 555 0143",)
 
 
 def test_remove_in_a_child_drops_an_entry_the_parent_added() -> None:
@@ -106,7 +106,7 @@ def forests(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
         if draw(st.booleans()):
             spec["name"] = f"tier {i}"
         if draw(st.booleans()):
-            spec["direct_line"] = [f"+{i}"]
+            spec["direct_line"] = [f"+49 30 123456{i}"]
         if draw(st.booleans()):
             seconds = draw(st.integers(1, 600))
             spec["targets"] = [

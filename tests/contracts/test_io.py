@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sla import ContractError
 from sla.contracts import dump, json_schema, load, validate
+from sla.contracts._toml import dumps as toml_dumps
 
 MINIMAL = """
 contract: T-1
@@ -110,3 +114,26 @@ def test_unquoted_yaml_dates_in_calendars_round_trip() -> None:
     contract = load(text)
     for fmt in ("yaml", "json", "toml"):
         assert load(dump(contract, fmt), format=fmt) == contract
+
+
+# Any text a contract may hold: every code point but lone surrogates (not Unicode scalars).
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@given(_texts, _texts)
+def test_toml_round_trips_any_customer_text(name: str, key: str) -> None:
+    # Issue 17: U+007F and every other control character are escaped (TOML 1.0).
+    contract = load(MINIMAL).model_copy(
+        update={"customer": load(MINIMAL).customer.model_copy(update={"name": name})}
+    )
+    text = dump(contract, "toml")
+    assert tomllib.loads(text)["customer"]["name"] == name
+    assert load(text, format="toml") == contract
+    assert tomllib.loads(toml_dumps({key: name})) == {key: name}
+
+
+def test_toml_escapes_delete_and_control_characters() -> None:
+    text = toml_dumps({"a": "x\x7fy\x00\x1b\t"})
+    assert text == 'a = "x\\u007Fy\\u0000\\u001B\\t"\n'
+    with pytest.raises(ContractError, match="surrogate"):
+        toml_dumps({"a": "\ud800"})

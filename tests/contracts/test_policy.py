@@ -28,7 +28,9 @@ def test_policy_for_a_vip_urgent_call(custom: CompiledContract) -> None:
     policy = custom.policy_for(channel="voice", priority="urgent", attributes={"plan": "gold"})
     assert isinstance(policy, Policy)
     assert policy
-    assert (policy.tier.code, policy.rule) == ("P", "platinum incidents")
+    assert (policy.tier.code, policy.rule) == ("P", "calls and messengers")
+    mail = custom.policy_for(channel="email", priority="urgent", attributes={"plan": "gold"})
+    assert (mail.tier.code, mail.rule) == ("P", "platinum incidents")  # type: ignore[union-attr]
     answer = policy.target("speed_of_answer")
     assert answer is not None
     assert answer.within == 10
@@ -65,13 +67,13 @@ def test_escalation_to_whoever_is_on_call_resolves_through_the_rotation(
     assert policy.resolve(breach.notify, london) == ("mei.tanaka", "tom.odell", "cto")
 
 
-def test_other_customers_fall_back_and_voice_is_unmatched_on_c(custom: CompiledContract) -> None:
+def test_other_customers_fall_back_and_their_calls_go_to_p(custom: CompiledContract) -> None:
     chat = custom.policy_for(channel="web_chat", priority="urgent", attributes={"plan": "basic"})
     assert isinstance(chat, Policy)
     assert (chat.tier.code, chat.rule) == ("C", "fallback")
-    call = custom.policy_for(channel="voice", priority="urgent")
-    assert isinstance(call, Unmatched)
-    assert not call
+    call = custom.policy_for(channel="voice", priority="low")
+    assert isinstance(call, Policy)
+    assert (call.tier.code, call.rule) == ("P", "calls and messengers")
 
 
 def test_unknown_channel_or_priority_is_an_error(custom: CompiledContract) -> None:

@@ -25,7 +25,7 @@ from sla.economics import (
     paid_hours_lower_bound,
     schedule_shifts,
 )
-from sla.pricing import Charge, Period, PerUnit, Plan, invoice
+from sla.pricing import BillingPeriod, Charge, PerUnit, Plan, invoice
 
 T0 = datetime(2025, 6, 2, 8, tzinfo=UTC)
 HALF = timedelta(minutes=30)
@@ -75,7 +75,7 @@ def test_small_month_worked_by_hand() -> None:
     assert (roster.heads >= bound.heads).all()
     # Money: 59 h x $30 + $100 licences = $1,870; 540 calls at $4.00 = $2,160; result $290.
     plan = Plan("calls", "USD", [Charge("calls", PerUnit(Money("4.00", "USD")), metric="calls")])
-    bill = invoice(plan, {"calls": 540}, [], Period.month(2025, 6))
+    bill = invoice(plan, {"calls": 540}, [], BillingPeriod.month(2025, 6))
     costs = PeriodCosts(Money("30", "USD"), {"licences": Money("100", "USD")})
     month = MonthEconomics.from_invoice(roster, costs, bill, requests=540)
     assert month.cost == Money("1870", "USD")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import attrs
 import pytest
 
 from sla import TierError
@@ -89,3 +90,22 @@ def test_extending_a_catalogue_tier_merges_targets() -> None:
     assert answers == [10]
     resolution = [t for t in tier.targets if t.metric is Metric.TOTAL_RESOLUTION]
     assert [t.priorities for t in resolution] == [frozenset({"urgent"})]
+
+
+def test_compare_shows_how_a_caller_reaches_each_tier() -> None:
+    # Issue 17: what makes A different from B must be visible to a buyer.
+    a, b, c = catalog().values()
+    with_line = attrs.evolve(a, direct_line=("+49 30 1234567", "ceo@acme.example"), on_call="wk")
+    table = compare(with_line, b, c)
+    assert table.row("direct line").values == ("2 allow-listed callers ring through", "—", "—")
+    desk = table.row("front desk · callback").values
+    assert (
+        desk[0]
+        == "other calls: front desk, callback urgent 15 min · high 30 min · normal 1 h · low 4 h"
+    )
+    assert desk[1:] == ("callback 2 h", "—")
+    levels = table.row("escalation levels").values
+    assert levels[0].startswith("4: at 75% of the target → role:account_manager")
+    assert levels[2].startswith("3: ")
+    assert table.row("on-call coverage").values == ("rotation 'wk'", "none", "none")
+    assert compare(a).row("direct line").values == ("no allow-list: every call rings through",)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sla import TierError
+from sla.calendar import to_epoch
 from sla.tiers import OnCallRotation, RotationSpec, Window
 
 from .strategies import ZONES, instants, rotations
@@ -300,10 +301,12 @@ def test_shifts_and_gaps_partition_the_range_and_agree_with_on_call(
     pieces = sorted(
         [*rotation.shifts(start, end), *rotation.gaps(start, end)], key=lambda s: s.start
     )
-    assert pieces[0].start == start
-    assert pieces[-1].end == end
+    # Compared as instants: Python never finds an ambiguous (autumn-overlap) local time
+    # equal to a time in another zone (PEP 495), e.g. 2025-04-06 02:05 in Sydney.
+    assert to_epoch(pieces[0].start) == to_epoch(start)
+    assert to_epoch(pieces[-1].end) == to_epoch(end)
     for left, right in itertools.pairwise(pieces):
-        assert left.end == right.start
+        assert to_epoch(left.end) == to_epoch(right.start)
     for piece in pieces:
         assert piece.start < piece.end
         assert rotation.on_call(piece.start) == piece.who
@@ -321,3 +324,48 @@ def test_on_call_is_constant_between_reported_boundaries(spec: RotationSpec, t: 
     probe = t + timedelta(minutes=97)
     (piece,) = [p for p in pieces if p.start <= probe < p.end]
     assert rotation.on_call(probe.astimezone(UTC)) == piece.who
+
+
+def test_a_layer_starting_midweek_covers_nobody_before_it_exists() -> None:
+    # Issue 17: start Wednesday 2025-10-08, weekly hand-off Friday 18:00 (Berlin).
+    rotation = RotationSpec.model_validate(
+        {
+            "tz": "Europe/Berlin",
+            "layers": [
+                {"participants": ["ann", "bob"], "start": "2025-10-08", "handoff": "fri 18:00"}
+            ],
+        }
+    ).build("weekends")
+    assert rotation.on_call(at("2025-10-04T12:00+02:00")) is None  # before the layer exists
+    assert rotation.on_call(at("2025-10-09T12:00+02:00")) is None  # before its first hand-off
+    assert rotation.on_call(at("2025-10-10T17:59+02:00")) is None
+    # The first real weekend is the first participant's, the next one the second's.
+    assert rotation.on_call(at("2025-10-10T18:00+02:00")) == "ann"
+    assert rotation.on_call(at("2025-10-11T12:00+02:00")) == "ann"
+    assert rotation.on_call(at("2025-10-18T12:00+02:00")) == "bob"
+    assert rotation.on_call(at("2025-10-25T12:00+02:00")) == "ann"
+
+
+def test_shifts_end_at_the_requested_instant_inside_an_autumn_overlap() -> None:
+    # Found by hypothesis: a range ending at 02:05 on 2025-04-06 in Sydney (clocks go back
+    # at 03:00), a time that happens twice. The partition still ends at that instant.
+    spec = RotationSpec.model_validate(
+        {
+            "tz": "Australia/Sydney",
+            "layers": [
+                {
+                    "participants": ["p00", "p01"],
+                    "start": "2025-01-01",
+                    "handoff": "12:00",
+                    "every": "day",
+                    "tz": "America/New_York",
+                }
+            ],
+        }
+    )
+    rotation = spec.build("r")
+    start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=114605)
+    end = start + timedelta(hours=361)
+    last = max([*rotation.shifts(start, end), *rotation.gaps(start, end)], key=lambda s: s.end)
+    assert to_epoch(last.end) == to_epoch(end)
+    assert last.end.isoformat() == "2025-04-06T02:05:00+11:00"  # the first 02:05
