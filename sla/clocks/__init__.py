@@ -33,13 +33,19 @@ from sla.clocks._partials import (
 )
 from sla.clocks._policy import (
     DEFAULT_PAUSES,
-    METRICS,
     ClockCalendar,
     ClockPolicy,
     EscalationLevel,
     MetricTarget,
 )
-from sla.clocks._results import CycleResult, Evaluation, Move, Notification, Status
+from sla.clocks._results import (
+    CycleResult,
+    Escalation,
+    Evaluation,
+    Move,
+    Notification,
+    Status,
+)
 from sla.clocks._route import open_call
 
 __all__ = [
@@ -49,7 +55,6 @@ __all__ = [
     "DEFAULT_PAUSES",
     "EVENT_KINDS",
     "EVENT_TABLE_SCHEMA",
-    "METRICS",
     "PARTIAL_COLUMNS",
     "STATUSES",
     "Attainment",
@@ -58,6 +63,7 @@ __all__ = [
     "ClockPolicy",
     "Contact",
     "CycleResult",
+    "Escalation",
     "EscalationLevel",
     "Evaluation",
     "Event",

@@ -24,6 +24,8 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from sla._errors import ClockError
+
 # A module-level name, so the fallback can be observed (tests count who takes it).
 from sla.clocks._batch_scalar import scalar_part as _scalar
 from sla.clocks._columnar import evaluate_columns
@@ -36,9 +38,9 @@ from sla.clocks._event_columns import (
     Profile,
     prepare,
 )
-from sla.clocks._events import to_seconds
+from sla.clocks._events import CHANNELS, to_seconds
 from sla.clocks._policy import ClockPolicy
-from sla.clocks._rules import tz_of
+from sla.clocks._rules import check_priority, marks, tz_of
 from sla.clocks._table_input import EventTable, optional_column, to_arrow
 from sla.clocks._table_output import (
     CYCLE_TABLE_COLUMNS,
@@ -113,6 +115,15 @@ def _evaluate(table: Any, policy: Policies, cut: int, *, columnar: bool) -> Any:
 
 
 _NO_POLICY: Final = ClockPolicy([], policy_id="none")
+_CHANNELS: Final = frozenset(CHANNELS)
+
+
+def _immediate(profile: Profile) -> dict[str, frozenset[str | None]]:
+    """Who each target's immediate escalation levels tell at the profile's priority."""
+    return {
+        metric: frozenset(m[2] for m in marks(target, profile.priority)[0] if m[0] is None)
+        for metric, target in profile.targets.items()
+    }
 
 
 def _profiles(
@@ -138,6 +149,13 @@ def _profiles(
         if found is not None:
             return found
         chosen = policy if isinstance(policy, ClockPolicy) else policy.get(tier)  # type: ignore[arg-type]
+        if channel not in _CHANNELS:
+            raise ClockError(
+                f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}",
+                field="channel",
+            )
+        if chosen is not None:
+            check_priority(chosen, priority)
         bad = chosen is None or chosen.calendar_edits == "retroactive"
         if chosen is None or bad:
             chosen = _NO_POLICY  # the scalar engine recomputes (or names the missing policy)
@@ -160,7 +178,8 @@ def _profiles(
     contact_profile = base[profile_of_contact]
     sizes = read.ends - read.starts
     row_profile = np.repeat(contact_profile, sizes)
-    unsafe = read.kind == KIND_CODES["tier_change"]
+    # Tier changes and escalate events (reported on the evaluation) take the scalar engine.
+    unsafe = (read.kind == KIND_CODES["tier_change"]) | (read.kind == KIND_CODES["escalate"])
     # A priority change that keeps every target only changes the priority new cycles carry
     # (and which escalation levels apply to them): the columnar engine follows it.
     change = np.flatnonzero(read.kind == KIND_CODES["priority_change"])
@@ -173,7 +192,9 @@ def _profiles(
             old, code = divmod(pair, len(values) + 1)
             now = profiles[old]
             effective[i] = profile(now.channel, str(values[code]), now.tier)
-            if profiles[effective[i]].targets != now.targets:
+            then = profiles[effective[i]]
+            if then.targets != now.targets or _immediate(then) != _immediate(now):
+                # New targets, or immediate levels that fire at the change: scalar engine.
                 unsafe[change[which == i]] = True
         # Chained changes: a row's profile is that of its contact's latest change so far.
         row_profile[change] = effective[which]

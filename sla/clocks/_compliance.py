@@ -23,8 +23,7 @@ from sla.clocks._partials import (
     combine_partials,
     compliance_partials,
 )
-from sla.clocks._policy import METRICS, _fraction
-from sla.tiers import Metric
+from sla.clocks._policy import _fraction, check_metric
 
 __all__ = ["Attainment", "ServiceLevelTarget", "attainment", "compliance"]
 
@@ -47,8 +46,7 @@ class ServiceLevelTarget:
 
     def __attrs_post_init__(self) -> None:
         found = []
-        if self.metric not in METRICS:
-            found.append(Problem("metric", f"unknown metric; expected one of {METRICS}"))
+        found.extend(check_metric(self.metric, "metric"))
         if not 0 < self.fraction <= 1:
             found.append(Problem("fraction", "must be above 0 and at most 1"))
         if self.within_seconds is not None and self.within_seconds <= 0:
@@ -137,13 +135,7 @@ class Attainment:
     breaches: int = 0
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        metric: object = self.metric
-        known = [m.value for m in Metric]
-        if metric not in known:
-            problems.append(
-                Problem("metric", f"unknown metric {metric!r}; expected one of {', '.join(known)}")
-            )
+        problems = check_metric(self.metric, "metric")
         for name, convert in (("attained", _attained_share), ("target", _optional_share)):
             try:
                 convert(getattr(self, name))

@@ -9,16 +9,24 @@ priority's targets in the same policy, and a tier change switches policies.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from fractions import Fraction
 
 from sla._errors import ClockError
 from sla.clocks._compliance import ServiceLevelTarget
-from sla.clocks._policy import DEFAULT_PAUSES, ClockPolicy, EscalationLevel, MetricTarget
+from sla.clocks._policy import (
+    DEFAULT_PAUSES,
+    ClockCalendar,
+    ClockPolicy,
+    EscalationLevel,
+    MetricTarget,
+)
+from sla.contracts import CompiledContract, Contract, Policy, TargetPolicy
+from sla.tiers import EscalationLevel as ContractLevel
 
 __all__ = ["clock_policies", "service_level_targets"]
 
 
-def _recipients(level: Any, roles: Mapping[str, tuple[str, ...]]) -> list[str]:
+def _recipients(level: ContractLevel, roles: Mapping[str, tuple[str, ...]]) -> list[str]:
     """People (or ``on_call``) a contract escalation level names, roles expanded."""
     names: list[str] = []
     for recipient in level.notify:
@@ -31,7 +39,7 @@ def _recipients(level: Any, roles: Mapping[str, tuple[str, ...]]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _levels(policy: Any, target: Any) -> list[EscalationLevel]:
+def _levels(policy: Policy, target: TargetPolicy) -> list[EscalationLevel]:
     levels: list[EscalationLevel] = []
     for step in target.escalations:
         level = step.level
@@ -48,7 +56,32 @@ def _levels(policy: Any, target: Any) -> list[EscalationLevel]:
     return levels
 
 
-def clock_policies(contract: Any) -> dict[str, ClockPolicy]:
+def _compiled(contract: Contract | CompiledContract) -> CompiledContract:
+    if isinstance(contract, Contract):
+        return contract.compile()
+    if isinstance(contract, CompiledContract):
+        return contract
+    found = type(contract).__name__  # type: ignore[unreachable]  # callers without mypy
+    raise ClockError(f"expected a Contract or CompiledContract, got {found}", field="contract")
+
+
+#: The grouping key of one compiled target: metric, within, calendar, warnings, pauses,
+#: priority, escalation levels and whether bot replies count; channels sharing a key
+#: share one MetricTarget.
+_Key = tuple[
+    str,
+    int,
+    ClockCalendar | None,
+    tuple[Fraction, ...],
+    tuple[int, ...],
+    frozenset[str],
+    str,
+    tuple[EscalationLevel, ...],
+    bool,
+]
+
+
+def clock_policies(contract: Contract | CompiledContract) -> dict[str, ClockPolicy]:
     """One :class:`ClockPolicy` per tier of ``contract`` (a ``Contract`` or ``CompiledContract``).
 
     Pass the result to :func:`~sla.clocks.evaluate` or
@@ -59,26 +92,26 @@ def clock_policies(contract: Any) -> dict[str, ClockPolicy]:
     >>> policies = clock_policies(load("examples/contracts/tier_b.yaml"))  # doctest: +SKIP
     >>> sorted(policies)  # doctest: +SKIP
     ['B']
+
+    :raises ClockError: when ``contract`` is neither.
     """
-    compiled = contract.compile() if hasattr(contract, "compile") else contract
-    if not hasattr(compiled, "policy_in"):
-        raise ClockError(f"expected a contract, got {type(contract).__name__}", field="contract")
+    compiled = _compiled(contract)
     result: dict[str, ClockPolicy] = {}
     for code, tier in compiled.tiers.items():
-        grouped: dict[tuple[Any, ...], set[str]] = {}
+        grouped: dict[_Key, set[str]] = {}
         rotation = None
         tz: str | None = None
         for channel in tier.channels:
             for priority in compiled.priorities:
                 policy = compiled.policy_in(tier=code, channel=channel.value, priority=priority)
-                if not policy:
-                    continue
+                if not isinstance(policy, Policy):
+                    continue  # the tier does not offer this channel
                 rotation = policy.rotation
                 tz = policy.coverage.tz
                 for target in policy.targets:
                     metric = target.metric.value
                     pauses = target.pause_on
-                    key = (
+                    key: _Key = (
                         metric,
                         target.within,
                         target.calendar,
@@ -87,6 +120,7 @@ def clock_policies(contract: Any) -> dict[str, ClockPolicy]:
                         DEFAULT_PAUSES.get(metric, frozenset()) if pauses is None else pauses,
                         priority,
                         tuple(_levels(policy, target)),
+                        target.target.bot_replies_count,
                     )
                     grouped.setdefault(key, set()).add(channel.value)
         targets = [
@@ -97,9 +131,10 @@ def clock_policies(contract: Any) -> dict[str, ClockPolicy]:
                 warn_fractions=warn_at,
                 warn_before_seconds=warn_before,
                 pause_statuses=pauses,
-                channels=frozenset(channels),  # type: ignore[arg-type]
+                channels=frozenset(channels),
                 priorities=frozenset({priority}),
                 escalations=levels,
+                bot_replies_count=bots,
             )
             for (
                 metric,
@@ -110,25 +145,27 @@ def clock_policies(contract: Any) -> dict[str, ClockPolicy]:
                 pauses,
                 priority,
                 levels,
+                bots,
             ), channels in grouped.items()
         ]
         result[code] = ClockPolicy(
-            targets,  # type: ignore[arg-type]
+            targets,
             on_call=None if rotation is None else rotation.on_call_epoch,
             policy_id=f"{compiled.id}/{code}",
             version=str(compiled.version),
             tz=tz,
+            priorities=compiled.priorities,
         )
     return result
 
 
-def service_level_targets(contract: Any) -> list[ServiceLevelTarget]:
+def service_level_targets(contract: Contract | CompiledContract) -> list[ServiceLevelTarget]:
     """The contract's aggregate "X % within T" promises, per tier, for compliance reports.
 
     Average-type service levels ("ASA under 30 s") have no share to attain and
     are reported by :func:`~sla.clocks.compliance` as averages instead.
     """
-    compiled = contract.compile() if hasattr(contract, "compile") else contract
+    compiled = _compiled(contract)
     found: list[ServiceLevelTarget] = []
     for code, tier in compiled.tiers.items():
         for level in tier.service_levels:

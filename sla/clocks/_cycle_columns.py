@@ -92,6 +92,11 @@ def metric_cycles(
     at = ev.at
     stop = np.where(stopped, at[np.maximum(end_rows, 0)], NULL)
     outcome = np.where(stopped, close_outcome[np.maximum(end_rows, 0)], -1)
+    if done_flag is not None and done_start is not None:
+        # Closed while solved: resolution was fulfilled at the solve, not at the close.
+        end_safe = np.maximum(end_rows, 0)
+        after_solve = stopped & done_flag[end_safe]
+        stop[after_solve] = at[done_start[end_safe[after_solve]]]
     finished = stop.copy()
     if done_flag is not None and done_start is not None:
         last_row = ev.group_end[start_rows] - 1
@@ -184,7 +189,9 @@ def metric_cycles(
     status = np.where(has_due & (as_of > due), BREACHED, status)
     late = has_due & (finished > due)
     status = np.where(has_finished, np.where(late, BREACHED, MET), status)
-    status = np.where(outcome == CANCELLED, CANCELLED, status)
+    # Cancelled (solved unanswered, or a change dropped the target) after the deadline
+    # passed: the breach happened and stays.
+    status = np.where(outcome == CANCELLED, np.where(late, BREACHED, CANCELLED), status)
     status = np.where(outcome == ABANDONED, ABANDONED, status)
     breached = status == BREACHED
     end = np.where(has_finished, finished, as_of)

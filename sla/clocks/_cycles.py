@@ -42,7 +42,9 @@ class Cycle:
         "missed",
         "moves",
         "outcome",
+        "owner",
         "priority",
+        "raised",
         "retro_at",
         "rule",
         "run_from",
@@ -69,7 +71,11 @@ class Cycle:
         self.done: int | None = None  # total resolution: solved, may reopen
         self.retro_at: int | None = None
         self.history: list[Notification] | None = None  # fired before a fresh restart
-        self.missed: int | None = None  # deadline already breached before a fresh restart
+        self.missed: int | None = None  # deadline already breached before a target change
+        #: Immediate levels a priority or tier change made apply: who -> the change instant.
+        self.raised: dict[str | None, int] | None = None
+        #: What the cycle shares with its contact (tier, policy) when it finished.
+        self.owner: tuple[str, str, str, str, str, str | None] | None = None
         self.moves: list[Move] = [new(Move, (at, why, "start"))]
         self.priority = priority
 
@@ -116,7 +122,10 @@ def finish(
     cal = c.cal
     segs = c.segs
     if tracker.policy.calendar_edits == "retroactive":
-        cal = clock_calendar(rule.target.calendar, retroactive_at=as_of)
+        # Retroactive edits change running cycles only: a finished cycle is counted on
+        # the version in force when it finished, whenever it is evaluated.
+        ended = c.stop if c.stop is not None else c.done
+        cal = clock_calendar(rule.target.calendar, retroactive_at=as_of if ended is None else ended)
         if cal is not c.cal:
             segs = [(a, b, cal.elapsed_seconds(a, b)) for a, b, _ in segs]
     stop = c.stop
@@ -131,8 +140,9 @@ def finish(
     n = len(marks)
     crossings: list[int | None] = [None] * n
     k = used = 0
+    raised = c.raised
     while k < n and marks[k][0] is None:
-        crossings[k] = c.clock_from
+        crossings[k] = c.clock_from if raised is None else raised.get(marks[k][2], c.clock_from)
         k += 1
     anchor, anchor_used = None, 0
     add_seconds = cal.add_seconds
@@ -163,6 +173,8 @@ def finish(
         end = finished
         if outcome is not None and outcome != "done":
             status = outcome  # cancelled | abandoned
+            if outcome == "cancelled" and due is not None and finished > due:
+                status = "breached"  # the deadline passed unmet before the cancellation
         else:
             status = "met" if due is None or finished <= due else "breached"
     else:
@@ -175,8 +187,8 @@ def finish(
             status = "active"
     own = status
     missed = c.missed
-    if missed is not None and status in ("met", "active", "paused"):
-        # A deadline missed before a fresh restart stays missed: the breach happened.
+    if missed is not None and status in ("met", "active", "paused", "cancelled"):
+        # A deadline missed before a target change stays missed: the breach happened.
         status = "breached"
     history = c.history
     notes: list[Notification] = [] if history is None else list(history)
@@ -195,7 +207,11 @@ def finish(
             fired = at <= as_of and at < end
         if finished is not None and not fired and at >= end:
             continue  # never happened and never will
-        suppressed = retro_at is not None and kind != "breach" and at < retro_at
+        # Immediate levels fired at their instant; only threshold marks a retroactive
+        # change moved into the past are suppressed.
+        suppressed = (
+            retro_at is not None and threshold is not None and kind != "breach" and at < retro_at
+        )
         notes.append(
             new(
                 Notification,
@@ -210,10 +226,25 @@ def finish(
                 ),
             )
         )
-    if history:
+    if raised:
+        placed = {m[2] for m in marks if m[0] is None}
+        for notify, at in raised.items():
+            if notify in placed:
+                continue
+            fired = at <= as_of and (finished is None or at <= end)
+            who = resolve_who(tracker, notify, at) if notify in _LOOKUPS else notify
+            notes.append(new(Notification, ("escalation", at, 0, notify, who, fired, False)))
+    if history or raised:
+        if history:  # a breach kept from before a change may be placed again: once is enough
+            unique: dict[tuple[str, int, str | None], Notification] = {}
+            for note in notes:
+                unique.setdefault((note.kind, note.at, note.notify), note)
+            notes = list(unique.values())
         notes.sort(key=lambda note: note.at)
     label = rule.label if cal is rule.cal else None
-    if shared is None:
+    if c.owner is not None:
+        shared = c.owner  # a finished cycle keeps the tier and policy it finished under
+    elif shared is None:
         shared = tracker.shared()
     start = c.start
     result: CycleResult = new(

@@ -3,13 +3,16 @@
 One state machine serves both ways in: :class:`Tracker.apply` feeds events one
 by one, :func:`evaluate` replays a list through a fresh tracker. Within one
 second events are processed in a canonical order (a reply before a status
-change, so a reply sent together with "solved" counts as the reply), and an
-event that arrives out of that order makes the tracker replay its log, so
-both ways always agree.
+change, so a reply sent together with "solved" counts as the reply). An
+event that arrives out of that order is inserted into the log (a binary
+search) and marks the state stale; the log is replayed once, at the next
+evaluation, so ``n`` events in any order cost ``O(n log n)``, and both ways
+always agree.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -17,8 +20,8 @@ from sla._errors import ClockError
 from sla.clocks._cycles import Cycle, finish, new, resolve_who
 from sla.clocks._events import STATUSES, Contact, Event, to_seconds
 from sla.clocks._policy import ClockPolicy
-from sla.clocks._results import Evaluation, Move
-from sla.clocks._rules import rules_for, tz_of
+from sla.clocks._results import Escalation, Evaluation, Move
+from sla.clocks._rules import Rule, check_priority, rules_for, tz_of
 
 __all__ = ["Tracker", "evaluate"]
 
@@ -35,6 +38,7 @@ RANK = {
     "call_answered": 4,
     "call_abandoned": 4,
     "callback_made": 4,
+    "escalate": 4,
     "status": 5,
 }
 _SOLVED = ("solved", "closed")
@@ -78,16 +82,19 @@ class Tracker:
 
     __slots__ = (
         "_counts",
+        "_keys",
         "_last",
         "_log",
         "_policies",
         "_rules",
+        "_stale",
         "active",
         "any_replied",
         "assignees",
         "contact",
         "created_at",
         "cycles",
+        "escalated",
         "human_replied",
         "policy",
         "priority",
@@ -100,6 +107,8 @@ class Tracker:
         self.contact = contact
         self._policies = policy
         self._log: list[Event] = []
+        self._keys: list[Key] = []  # sort keys of _log, kept only once an event came late
+        self._stale = False  # the log holds late events the state has not seen yet
         self._reset()
 
     def _reset(self) -> None:
@@ -107,6 +116,7 @@ class Tracker:
         self.priority = contact.priority
         self.tier = contact.tier
         self.policy = self._policy_for(self.tier)
+        check_priority(self.policy, self.priority)
         # Shared with the rule cache: replaced on a change, never mutated.
         self.targets, self._rules = rules_for(self.policy, contact.channel, self.priority)
         self.status = "new"
@@ -114,6 +124,7 @@ class Tracker:
         self.human_replied = False
         self.any_replied = False
         self.assignees: list[tuple[int, str]] = []
+        self.escalated: list[tuple[int, str, str]] = []  # (at, reason, notify)
         self.cycles: list[Cycle] = []
         self.active: dict[str, Cycle] = {}
         self._counts: dict[str, int] = {}
@@ -129,21 +140,41 @@ class Tracker:
 
     # -- feeding events -------------------------------------------------
     def apply(self, event: Event) -> None:
-        """Apply one event; a late event makes the tracker replay its log in order."""
+        """Apply one event; a late event is filed in order and replayed at the next evaluation."""
         if not isinstance(event, Event):
             raise ClockError(f"expected an Event, got {type(event).__name__}", field="event")
         key = sort_key(event)
-        if self._last is not None and key < self._last:
-            self._log.append(event)
-            self._log.sort(key=sort_key)
-            log, self._log = self._log, []
-            self._reset()
-            for old in log:
-                self.apply(old)
+        last = self._last
+        if self._stale or (last is not None and key < last):
+            self._file_late(event, key)
             return
         self._log.append(event)
         self._last = key
         _HANDLERS[event.kind](self, event)
+
+    def _file_late(self, event: Event, key: Key) -> None:
+        keys = self._keys
+        if not self._stale:
+            keys[:] = [sort_key(e) for e in self._log]
+            self._stale = True
+        i = bisect_right(keys, key)
+        keys.insert(i, key)
+        self._log.insert(i, event)
+        if self._last is None or key > self._last:
+            self._last = key
+
+    def _catch_up(self) -> None:
+        """Replay the log once if late events arrived since the last evaluation."""
+        if not self._stale:
+            return
+        log = self._log
+        self._reset()
+        self._log, self._keys, self._stale = [], [], False
+        handlers = _HANDLERS
+        for event in log:
+            self._log.append(event)
+            handlers[event.kind](self, event)
+        self._last = sort_key(log[-1]) if log else None
 
     def extend(self, events: Iterable[Event]) -> None:
         """Apply several events."""
@@ -160,6 +191,20 @@ class Tracker:
         cycle = Cycle(metric, index, rule, at, self.priority, self.status not in rule.pauses, why)
         self.cycles.append(cycle)
         self.active[metric] = cycle
+        if rule.filtered:
+            for notify in self._filtered_immediate(rule, self.priority):
+                if cycle.raised is None:
+                    cycle.raised = {}
+                cycle.raised.setdefault(notify, at)
+
+    def _filtered_immediate(self, rule: Rule, priority: str) -> set[str]:
+        """Immediate levels filtered by contact attributes that apply to this contact."""
+        attributes = self.contact.attributes
+        return {
+            level.notify
+            for level in rule.target.escalations
+            if level.immediate and level.attributes and level.matches(priority, attributes)
+        }
 
     def _close(self, cycle: Cycle, at: int, outcome: str, why: str) -> None:
         run_from = cycle.run_from
@@ -170,6 +215,8 @@ class Tracker:
             cycle.run_from = None
         cycle.stop = at
         cycle.outcome = outcome
+        if cycle.owner is None:
+            cycle.owner = self.shared()
         cycle.moves.append(new(Move, (at, why, "stop" if outcome == "done" else outcome)))
         del self.active[cycle.metric]
 
@@ -227,13 +274,20 @@ class Tracker:
             cycle = active.get("total_resolution")
             if cycle is not None:
                 if status == "closed":
-                    self._close(cycle, at, "done", why)
+                    # Fulfilled at the solve that no reopen followed, not at a later close.
+                    done = cycle.done
+                    if done is None:
+                        self._close(cycle, at, "done", why)
+                    else:  # the close confirms the solve: the cycle's record stays as it was
+                        cycle.stop, cycle.outcome = done, "done"
+                        del active["total_resolution"]
                 elif cycle.done is None:
                     cycle.done = at
+                    cycle.owner = self.shared()
         elif status == "reopened":
             cycle = active.get("total_resolution")
             if cycle is not None:
-                cycle.done = None
+                cycle.done = cycle.owner = None
             rule = self._rules.get("next_response")
             if rule is not None and rule.target.reopen_starts_cycle:
                 self._open("next_response", at, why)
@@ -249,28 +303,50 @@ class Tracker:
 
     def _on_priority_change(self, event: Event) -> None:
         assert event.value is not None
+        check_priority(self.policy, event.value, "value")
         self.priority = event.value
         self._retarget(event.at, f"priority_change:{event.value}")
 
     def _on_tier_change(self, event: Event) -> None:
+        # Cycles the change cancels finish under the tier they ran in.
+        before = self.shared()
+        running = [c for c in self.active.values() if c.done is None]
+        for cycle in running:
+            cycle.owner = before
         self.tier = event.value
         self.policy = self._policy_for(self.tier)
+        check_priority(self.policy, self.priority)
         self._retarget(event.at, f"tier_change:{event.value}")
+        for cycle in running:
+            if cycle.stop is None:
+                cycle.owner = None  # still running: it belongs to the new tier now
 
     def _retarget(self, at: int, why: str) -> None:
         targets, rules = rules_for(self.policy, self.contact.channel, self.priority)
         mode = self.policy.on_change
         for metric, cycle in list(self.active.items()):
+            if cycle.done is not None:
+                continue  # solved: fulfilled at the solve unless a reopen continues it
             rule = rules.get(metric)
+            changes = rule is None or (rule.target != cycle.rule.target and mode != "keep")
+            before = finish(self, cycle, at) if changes else None
+            if before is not None and before.status == "breached" and cycle.missed is None:
+                # A deadline that passed unmet stays a breach, whatever target comes next.
+                cycle.missed = before.breach_at
+                if mode != "fresh" or rule is None:
+                    if cycle.history is None:
+                        cycle.history = []
+                    cycle.history.extend(n for n in before.notifications if n.kind == "breach")
+            old = cycle.rule.target.seconds
             if rule is None:
+                cycle.moves.append(new(Move, (at, why, f"target {old}s -> none")))
                 self._close(cycle, at, "cancelled", why)
-            elif rule.target != cycle.rule.target and mode != "keep":
-                old = cycle.rule.target.seconds
+                continue
+            self._note_immediate(cycle, rule, at)
+            if changes:
                 running = cycle.run_from is not None
                 if mode == "fresh":
-                    before = finish(self, cycle, at)
-                    if before.status == "breached" and cycle.missed is None:
-                        cycle.missed = before.breach_at
+                    assert before is not None
                     if cycle.history is None:
                         cycle.history = []
                     cycle.history.extend(n for n in before.notifications if n.fired)
@@ -301,6 +377,21 @@ class Tracker:
                 if metric not in self._counts:
                     self._open(metric, at, why)
 
+    def _note_immediate(self, cycle: Cycle, rule: Rule, at: int) -> None:
+        """Immediate levels that a change makes apply fire at the change instant."""
+        now: set[str | None] = {m[2] for m in rule.marks_for(self.priority)[0] if m[0] is None}
+        if rule.filtered:
+            now.update(self._filtered_immediate(rule, self.priority))
+        if not now:
+            return
+        had = {m[2] for m in cycle.rule.marks_for(cycle.priority)[0] if m[0] is None}
+        if cycle.raised is not None:
+            had.update(cycle.raised)
+        for notify in now - had:
+            if cycle.raised is None:
+                cycle.raised = {}
+            cycle.raised[notify] = at
+
     def _on_call_offered(self, event: Event) -> None:
         self._open("speed_of_answer", event.at, "call_offered")
 
@@ -326,6 +417,21 @@ class Tracker:
         assert event.value is not None
         self.assignees.append((event.at, event.value))
 
+    def _on_escalate(self, event: Event) -> None:
+        # Bad news always reaches someone: the policy's escalate levels that match the
+        # contact, else whoever is on call (else the assignee).
+        reason = event.value or ""
+        attributes, priority = self.contact.attributes, self.priority
+        told: dict[str, None] = {}
+        for target in self.targets.values():
+            for level in target.escalations:
+                if level.on_escalate and level.matches(priority, attributes):
+                    told[level.notify] = None
+        if not told:
+            told["on_call" if self.policy.on_call is not None else "assignee"] = None
+        for notify in told:
+            self.escalated.append((event.at, reason, notify))
+
     # -- results ----------------------------------------------------------
     def evaluate(self, as_of: int | datetime | None = None) -> Evaluation:
         """Every cycle as of ``as_of`` (default: the last event's instant).
@@ -333,6 +439,7 @@ class Tracker:
         Asking about an instant before the last event replays the events up
         to it in a fresh tracker.
         """
+        self._catch_up()
         last = self._last[0] if self._last else None
         at = to_seconds(as_of, field="as_of") if as_of is not None else (last or 0)
         if last is not None and at < last:
@@ -342,7 +449,14 @@ class Tracker:
     def _evaluation(self, at: int) -> Evaluation:
         shared = self.shared()
         cycles = tuple([finish(self, c, at, shared) for c in self.cycles])
-        return Evaluation(shared[0], at, cycles, shared[3])
+        if not self.escalated:
+            return Evaluation(shared[0], at, cycles, shared[3])
+        escalations = tuple(
+            Escalation(t, reason, notify, self.who(notify, t))
+            for t, reason, notify in self.escalated
+            if t <= at
+        )
+        return Evaluation(shared[0], at, cycles, shared[3], escalations)
 
     def shared(self) -> tuple[str, str, str, str, str, str | None]:
         """What every cycle result of this contact shares, right now.

@@ -8,7 +8,7 @@ without a zone is not an instant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -16,6 +16,7 @@ import attrs
 
 from sla._errors import ClockError
 from sla.calendar import to_epoch
+from sla.tiers import Channel
 
 __all__ = [
     "EVENT_KINDS",
@@ -40,6 +41,7 @@ EVENT_KINDS: Final = (
     "callback_requested",
     "callback_made",
     "assigned",
+    "escalate",
 )
 
 #: Every ticket status a ``status`` event may carry.
@@ -58,15 +60,60 @@ EVENT_TABLE_SCHEMA: Final[Mapping[str, tuple[str, str]]] = {
     "status": ("str | null", f"for kind=status: one of {', '.join(STATUSES)}"),
     "public": ("bool | null", "for agent_reply: public (default) or internal note"),
     "by_bot": ("bool | null", "for agent_reply: written by a bot (default false)"),
-    "value": ("str | null", "new priority, new tier code, or assignee for those kinds"),
+    "value": ("str | null", "new priority, new tier code, assignee, or escalation reason"),
 }
 
 _KIND_SET = frozenset(EVENT_KINDS)
+#: Kinds that carry a ``value``, and what it is.
+_NEEDS_VALUE: Final = {
+    "priority_change": "the new priority",
+    "tier_change": "the new tier code",
+    "assigned": "the assignee",
+    "escalate": "the reason",
+}
 _STATUS_SET = frozenset(STATUSES)
+
+
+#: The largest epoch second an instant may have (9999-12-31T23:59:59Z); the smallest is
+#: ``-MAX_EPOCH_SECONDS``. Integers beyond it are not seconds: see :func:`check_epoch_seconds`.
+MAX_EPOCH_SECONDS: Final = 253_402_300_799
+
+_UNITS: Final = (
+    (1_000, "milliseconds"),
+    (1_000_000, "microseconds"),
+    (1_000_000_000, "nanoseconds"),
+)
+
+
+def check_epoch_seconds(value: int, *, field: str = "at") -> int:
+    """``value`` if it can be epoch seconds, else a :class:`~sla.ClockError` naming its unit.
+
+    Epoch *milliseconds* (``1748847600000``) are a common mix-up: an integer
+    beyond year 9999 as seconds is refused with the unit it most likely is.
+
+    >>> check_epoch_seconds(1748847600)
+    1748847600
+    """
+    if -MAX_EPOCH_SECONDS <= value <= MAX_EPOCH_SECONDS:
+        return value
+    for per_second, unit in _UNITS:
+        if abs(value) <= MAX_EPOCH_SECONDS * per_second:
+            raise ClockError(
+                f"{value} is beyond year 9999 as epoch seconds; it looks like epoch {unit} "
+                f"(divide by {per_second:_}) — instants are whole epoch seconds",
+                field=field,
+            )
+    raise ClockError(
+        f"{value} is not an instant: epoch seconds must lie within ±{MAX_EPOCH_SECONDS}",
+        field=field,
+    )
 
 
 def to_seconds(at: object, *, field: str = "at") -> int:
     """Integer epoch seconds of ``at`` (an int passes through; naive datetimes are refused).
+
+    Integers too large to be epoch seconds (epoch milliseconds, say) are a
+    :class:`~sla.ClockError` naming the unit they look like.
 
     >>> from datetime import datetime, timezone
     >>> to_seconds(datetime(2025, 6, 2, 8, 0, tzinfo=timezone.utc))
@@ -75,7 +122,7 @@ def to_seconds(at: object, *, field: str = "at") -> int:
     if isinstance(at, bool):
         raise ClockError(f"expected epoch seconds or an aware datetime, got {at!r}", field=field)
     if isinstance(at, int):
-        return at
+        return check_epoch_seconds(at, field=field)
     if isinstance(at, datetime):
         # Floor to the whole second: a reply inside the due second is in time.
         return to_epoch(at, field=field, error=ClockError)
@@ -83,7 +130,7 @@ def to_seconds(at: object, *, field: str = "at") -> int:
         import numpy as np
 
         if isinstance(at, np.integer):
-            return int(at)
+            return check_epoch_seconds(int(at), field=field)
     except ImportError:  # pragma: no cover - numpy is a dependency
         pass
     raise ClockError(f"expected epoch seconds or an aware datetime, got {at!r}", field=field)
@@ -91,6 +138,15 @@ def to_seconds(at: object, *, field: str = "at") -> int:
 
 def _seconds(value: int | datetime) -> int:
     return to_seconds(value)
+
+
+def _strict_bool(name: str) -> Callable[[object, attrs.Attribute[bool], bool], None]:
+    def check(instance: object, attribute: attrs.Attribute[bool], value: bool) -> None:
+        # "false" is truthy: a string here would silently flip the meaning of the event.
+        if not isinstance(value, bool):
+            raise ClockError(f"{name} must be True or False, got {value!r}", field=name)
+
+    return check
 
 
 def _check_kind(instance: Event, attribute: attrs.Attribute[str], value: str) -> None:
@@ -107,7 +163,7 @@ class Event:
     ``kind`` is one of :data:`EVENT_KINDS`. ``status`` is read for
     ``kind="status"``; ``public`` and ``by_bot`` for ``agent_reply``; ``value``
     for ``priority_change`` (the new priority), ``tier_change`` (the new tier
-    code) and ``assigned`` (the assignee).
+    code), ``assigned`` (the assignee) and ``escalate`` (the reason).
 
     >>> Event(1748851200, "agent_reply", by_bot=True).public
     True
@@ -116,8 +172,8 @@ class Event:
     at: int = attrs.field(converter=_seconds)
     kind: str = attrs.field(validator=_check_kind)
     status: str | None = None
-    public: bool = True
-    by_bot: bool = False
+    public: bool = attrs.field(default=True, validator=_strict_bool("public"))
+    by_bot: bool = attrs.field(default=False, validator=_strict_bool("by_bot"))
     value: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -125,8 +181,11 @@ class Event:
             raise ClockError(
                 f"status event needs a status in {STATUSES}, got {self.status!r}", field="status"
             )
-        if self.kind in ("priority_change", "tier_change") and not self.value:
-            raise ClockError(f"{self.kind} event needs the new value", field="value")
+        if self.kind in _NEEDS_VALUE and (not isinstance(self.value, str) or not self.value):
+            raise ClockError(
+                f"{self.kind} event needs {_NEEDS_VALUE[self.kind]} as text, got {self.value!r}",
+                field="value",
+            )
 
     @classmethod
     def created(cls, at: int | datetime) -> Event:
@@ -163,21 +222,41 @@ class Event:
         """The contact was assigned to ``assignee``."""
         return cls(at, "assigned", value=assignee)
 
+    @classmethod
+    def escalate(cls, at: int | datetime, reason: str) -> Event:
+        """Bad news: someone raised the contact for ``reason``; the policy's escalate
+        levels are told at once, whatever the calendar says."""
+        return cls(at, "escalate", value=reason)
+
 
 def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return dict(value or {})
+
+
+#: Channel names a contact may have (:class:`sla.tiers.Channel`).
+CHANNELS: Final = tuple(c.value for c in Channel)
+_CHANNEL_SET = frozenset(CHANNELS)
+
+
+def _check_channel(instance: object, attribute: object, value: object) -> None:
+    if value not in _CHANNEL_SET:
+        raise ClockError(
+            f"unknown channel {value!r}; expected one of {', '.join(CHANNELS)}", field="channel"
+        )
 
 
 @attrs.frozen(slots=True)
 class Contact:
     """A call, chat or ticket: who it is for and how it arrived.
 
-    ``tier`` picks the policy when :func:`sla.clocks.evaluate` gets a mapping
-    of policies by tier; ``attributes`` carries anything else the CRM knows.
+    ``channel`` is one of :class:`sla.tiers.Channel` (a typo is a
+    :class:`~sla.ClockError` naming the allowed values; the policy checks the
+    priority). ``tier`` picks the policy when :func:`sla.clocks.evaluate` gets
+    a mapping of policies by tier; ``attributes`` carries anything else the CRM knows.
     """
 
     id: str
-    channel: str = "email"
+    channel: str = attrs.field(default="email", validator=_check_channel)
     priority: str = "normal"
     customer: str | None = None
     tier: str | None = None

@@ -80,19 +80,22 @@ def _cycles_arrow(cycles: Any) -> Any:
         return pa.Table.from_pandas(cycles[_wanted(cycles.columns)], preserve_index=False)
     if module == "polars":
         return cycles.select(_wanted(cycles.columns)).to_arrow()
-    columns: dict[str, list[Any]] = {name: [] for name in (*_NEEDED, "tz")}
+    columns: dict[str, list[Any]] = {name: [] for name in (*_NEEDED, "tz", "stop")}
     for item in cycles:
         found: Iterable[CycleResult] = item.cycles if isinstance(item, Evaluation) else (item,)
         for c in found:
             for name in columns:
                 columns[name].append(getattr(c, name))
     types = {"start": pa.int64(), "elapsed_seconds": pa.int64(), "calendar_seconds": pa.int64()}
+    types["stop"] = pa.int64()
     return pa.table({n: pa.array(v, types.get(n, pa.string())) for n, v in columns.items()})
 
 
 def _wanted(names: Iterable[str]) -> list[str]:
-    """The columns compliance reads, plus the cycles' own zone (``tz``) when the table has it."""
-    return [*_NEEDED, "tz"] if "tz" in set(names) else list(_NEEDED)
+    """The columns compliance reads, plus the cycles' own zone (``tz``) and ``stop`` when the
+    table has them."""
+    present = set(names)
+    return [*_NEEDED, *(name for name in ("tz", "stop") if name in present)]
 
 
 # -- partials ---------------------------------------------------------------------------------
@@ -129,7 +132,7 @@ def compliance_partials(
     metric, priority, period in zone ``tz``; by default each cycle's own ``tz``
     column, the zone of its contract, UTC where a cycle has none) and measure: a status (``value``
     0, ``count`` cycles), or ``business`` / ``calendar`` response time
-    ``value`` seconds of answered (met or breached) cycles, seen ``count``
+    ``value`` seconds of answered (met or breached, and stopped) cycles, seen ``count``
     times. Columns :data:`PARTIAL_COLUMNS`; a pandas DataFrame (text as
     ``object``) or, with ``output="arrow"``, a ``pyarrow.Table`` with
     dictionary-encoded text. Partials of any split of a cycle table, even
@@ -159,6 +162,11 @@ def compliance_partials(
     rows_value = [np.zeros(len(nonzero), dtype=np.int64)]
     rows_count = [by_status[nonzero].astype(np.int64)]
     answered = np.isin(status, [i for i, s in enumerate(statuses) if s in _ANSWERED])
+    if "stop" in table.column_names:
+        # A clock still running has no response time yet: an open breached cycle's
+        # elapsed time is a lower bound, not a measurement.
+        stopped = table.column("stop").is_valid().to_numpy(zero_copy_only=False)
+        answered &= np.asarray(stopped, dtype=bool)
     for index, (_, column) in enumerate(_CLOCKS):
         values = _ints(table.column(column))[answered]
         group, value, count = _histogram(fine[answered], values)

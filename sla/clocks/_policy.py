@@ -7,7 +7,7 @@ and the engine only ever sees these frozen values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal, Protocol, runtime_checkable
@@ -17,26 +17,33 @@ import attrs
 from sla._errors import ClockError, Problem, SLAError
 from sla.calendar import zone
 from sla.clocks._events import STATUSES
+from sla.tiers import DEFAULT_PRIORITIES, Metric
 
 __all__ = [
     "DEFAULT_PAUSES",
-    "METRICS",
     "ClockCalendar",
     "ClockPolicy",
     "EscalationLevel",
     "MetricTarget",
 ]
 
-#: Metrics the engine knows, with how each one starts and stops.
-METRICS: Final = (
-    "speed_of_answer",  # call_offered -> call_answered (abandoned: never met)
-    "callback_time",  # callback_requested -> callback_made
-    "first_response",  # created -> first qualifying public reply
-    "next_response",  # oldest unanswered customer message -> qualifying reply
-    "periodic_update",  # each qualifying public reply -> the next one
-    "first_resolution",  # created -> first solved
-    "total_resolution",  # created -> last solved (solved time between excluded)
-)
+#: How each :class:`sla.tiers.Metric` starts and stops on the clock (the names are the
+#: tiers' vocabulary, imported, never copied):
+#: speed_of_answer: call_offered -> call_answered (abandoned: never met);
+#: callback_time: callback_requested -> callback_made; first_response: created -> first
+#: qualifying public reply; next_response: oldest unanswered customer message -> reply;
+#: periodic_update: each qualifying public reply -> the next one; first_resolution:
+#: created -> first solved; total_resolution: created -> the solve no reopen followed.
+METRIC_NAMES: Final = frozenset(m.value for m in Metric)
+
+
+def check_metric(metric: object, where: str) -> list[Problem]:
+    """A problem if ``metric`` is not a :class:`sla.tiers.Metric` value (none otherwise)."""
+    if metric in METRIC_NAMES:
+        return []
+    allowed = ", ".join(m.value for m in Metric)
+    return [Problem(where, f"unknown metric {metric!r}; expected one of {allowed}")]
+
 
 #: Statuses that pause each metric unless the target says otherwise:
 #: waiting for the customer pauses resolution, never a response.
@@ -71,15 +78,43 @@ class ClockCalendar(Protocol):
 
 
 def _fraction(value: object) -> Fraction:
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    if isinstance(value, Fraction | int | Decimal | str):
-        return Fraction(value)
-    raise TypeError(f"not a fraction: {value!r}")
+    try:
+        if isinstance(value, float):
+            return Fraction(repr(value))
+        if isinstance(value, Fraction | int | Decimal | str) and not isinstance(value, bool):
+            return Fraction(value)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise ClockError(f"not a fraction: {value!r} ({error})", field="fraction") from error
+    raise ClockError(f"not a fraction: {value!r}", field="fraction")
 
 
 def _fractions(values: Iterable[object]) -> tuple[Fraction, ...]:
     return tuple(sorted(_fraction(v) for v in values))
+
+
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def _name_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _seconds_tuple(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(values)
+
+
+def _attribute_filter(
+    value: Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str]],
+) -> frozenset[tuple[str, str]]:
+    """``{"category": ["outage", "security"]}`` as hashable (key, value) pairs."""
+    if isinstance(value, Mapping):
+        pairs: list[tuple[str, str]] = []
+        for key, values in value.items():
+            listed = [values] if isinstance(values, str) else list(values)
+            pairs.extend((str(key), str(v)) for v in listed)
+        return frozenset(pairs)
+    return frozenset((str(k), str(v)) for k, v in value)
 
 
 def _optional_fraction(value: object) -> Fraction | None:
@@ -103,8 +138,12 @@ class EscalationLevel:
 
     Exactly one of: ``offset_seconds`` (signed business seconds from the
     deadline: ``-3600`` is one business hour before it, ``+1800`` half an hour
-    after a breach), ``fraction`` of the target used, or ``immediate`` (at the
-    start of the cycle, whatever the calendar says: bad news travels at once).
+    after a breach), ``fraction`` of the target used, ``immediate`` (at the
+    start of the cycle, or at the change that makes the level apply, whatever
+    the calendar says: bad news travels at once), or ``on_escalate`` (at each
+    ``escalate`` event of the contact, see :meth:`Event.escalate`).
+    ``attributes`` restricts immediate and escalate levels to contacts whose
+    attributes have one of the listed values (``{"category": ["outage"]}``).
     ``notify`` is a role or person; ``"on_call"`` asks the policy's on-call
     rotation at that instant and ``"assignee"`` names the contact's assignee.
     ``priorities`` restricts the level to those priorities (empty: all).
@@ -114,21 +153,54 @@ class EscalationLevel:
     offset_seconds: int | None = None
     fraction: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
     immediate: bool = False
-    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    on_escalate: bool = False
+    attributes: frozenset[tuple[str, str]] = attrs.field(
+        default=frozenset(), converter=_attribute_filter
+    )
+
+    def matches(self, priority: str, attributes: Mapping[str, object]) -> bool:
+        """Whether the level applies to a contact at ``priority`` with ``attributes``.
+
+        Every attribute the level names must have one of its listed values.
+        """
+        if self.priorities and priority not in self.priorities:
+            return False
+        wanted: dict[str, set[str]] = {}
+        for key, value in self.attributes:
+            wanted.setdefault(key, set()).add(value)
+        return all(str(attributes.get(key)) in values for key, values in wanted.items())
 
     def problems(self, where: str) -> list[Problem]:
         """Every problem with this level, each naming its field under ``where``."""
         found = []
-        chosen = sum((self.offset_seconds is not None, self.fraction is not None, self.immediate))
+        chosen = sum(
+            (
+                self.offset_seconds is not None,
+                self.fraction is not None,
+                self.immediate,
+                self.on_escalate,
+            )
+        )
         if chosen != 1:
             found.append(
-                Problem(where, "give exactly one of offset_seconds, fraction or immediate")
+                Problem(
+                    where, "give exactly one of offset_seconds, fraction, immediate or on_escalate"
+                )
+            )
+        if self.attributes and not (self.immediate or self.on_escalate):
+            found.append(
+                Problem(f"{where}.attributes", "filter immediate or on_escalate levels only")
             )
         if self.fraction is not None and self.fraction <= 0:
             found.append(Problem(f"{where}.fraction", "must be above 0"))
         if not self.notify:
             found.append(Problem(f"{where}.notify", "must name who is told"))
         return found
+
+
+def _levels(values: Iterable[EscalationLevel]) -> tuple[EscalationLevel, ...]:
+    return tuple(values)
 
 
 def _default_pauses(self: MetricTarget) -> frozenset[str]:
@@ -154,14 +226,14 @@ class MetricTarget:
     seconds: int
     calendar: ClockCalendar | None = None
     warn_fractions: tuple[Fraction, ...] = attrs.field(default=(), converter=_fractions)
-    warn_before_seconds: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    warn_before_seconds: tuple[int, ...] = attrs.field(default=(), converter=_seconds_tuple)
     warn_notify: str = "assignee"
     pause_statuses: frozenset[str] = attrs.field(
-        default=attrs.Factory(_default_pauses, takes_self=True), converter=frozenset
+        default=attrs.Factory(_default_pauses, takes_self=True), converter=_names
     )
-    channels: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    escalations: tuple[EscalationLevel, ...] = attrs.field(default=(), converter=tuple)
+    channels: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    priorities: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    escalations: tuple[EscalationLevel, ...] = attrs.field(default=(), converter=_levels)
     bot_replies_count: bool = False
     solve_fulfils: bool = True
     reopen_starts_cycle: bool = True
@@ -169,8 +241,7 @@ class MetricTarget:
     def problems(self, where: str = "target") -> list[Problem]:
         """Every problem with this target, each naming its field under ``where``."""
         found: list[Problem] = []
-        if self.metric not in METRICS:
-            found.append(Problem(f"{where}.metric", f"unknown metric; expected one of {METRICS}"))
+        found.extend(check_metric(self.metric, f"{where}.metric"))
         if isinstance(self.seconds, bool) or not isinstance(self.seconds, int):
             found.append(Problem(f"{where}.seconds", "must be whole seconds (int)"))
         elif self.seconds <= 0:
@@ -198,6 +269,10 @@ class MetricTarget:
         )
 
 
+def _targets(values: Iterable[MetricTarget]) -> tuple[MetricTarget, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(slots=True)
 class ClockPolicy:
     """The targets a contact is measured against, plus policy-wide options.
@@ -215,13 +290,14 @@ class ClockPolicy:
     Raises :class:`~sla.ClockError` listing every problem in the targets.
     """
 
-    targets: tuple[MetricTarget, ...] = attrs.field(converter=tuple)
+    targets: tuple[MetricTarget, ...] = attrs.field(converter=_targets)
     on_call: Callable[[int], str | None] | None = None
     policy_id: str = "policy"
     version: str = "1"
     tz: str | None = None
     on_change: ChangeMode = "retroactive"
     calendar_edits: CalendarEdits = "versioned"
+    priorities: tuple[str, ...] = attrs.field(default=DEFAULT_PRIORITIES, converter=_name_tuple)
 
     def __attrs_post_init__(self) -> None:
         found: list[Problem] = []
@@ -239,6 +315,26 @@ class ClockPolicy:
             found.append(Problem("tz", f"unknown time zone {self.tz!r}"))
         if found:
             raise ClockError.from_problems(found, what=f"clock policy {self.policy_id!r}")
+
+    def known_priorities(self) -> tuple[str, ...]:
+        """Every priority a contact under this policy may have, in declaration order."""
+        named = [*self.priorities]
+        for target in self.targets:
+            named.extend(sorted(target.priorities))
+            for level in target.escalations:
+                named.extend(sorted(level.priorities))
+        return tuple(dict.fromkeys(named))
+
+    def check_priority(self, priority: object, *, field: str = "priority") -> None:
+        """Refuse a priority this policy does not know (a typo would silently drop targets).
+
+        :raises ClockError: naming the allowed values.
+        """
+        known = self.known_priorities()
+        if priority not in known:
+            raise ClockError(
+                f"unknown priority {priority!r}; expected one of {', '.join(known)}", field=field
+            )
 
     def targets_for(self, channel: str, priority: str) -> dict[str, MetricTarget]:
         """The target per metric for a contact (the first matching target wins)."""

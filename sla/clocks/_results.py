@@ -13,7 +13,7 @@ import attrs
 from sla._errors import ClockError
 from sla.calendar import zone
 
-__all__ = ["CycleResult", "Evaluation", "Move", "Notification", "Status"]
+__all__ = ["CycleResult", "Escalation", "Evaluation", "Move", "Notification", "Status"]
 
 Status = Literal["active", "paused", "met", "breached", "cancelled", "abandoned"]
 
@@ -58,6 +58,20 @@ class Notification(NamedTuple):
     who: str | None
     fired: bool
     suppressed: bool = False
+
+
+class Escalation(NamedTuple):
+    """An ``escalate`` event of a contact and who was told at that instant.
+
+    ``notify`` is what the level names (``"on_call"``, ``"assignee"``, a role
+    or person); ``who`` is it resolved at ``at`` (``None`` in an on-call gap
+    or with no assignee).
+    """
+
+    at: int
+    reason: str
+    notify: str
+    who: str | None
 
 
 class CycleResult(NamedTuple):
@@ -180,6 +194,8 @@ class Evaluation:
     as_of: int
     cycles: tuple[CycleResult, ...]
     tz: str
+    #: Who was told at each ``escalate`` event (bad news), in time order.
+    escalations: tuple[Escalation, ...] = ()
 
     def cycle(self, metric: str, index: int = -1) -> CycleResult:
         """The ``index``-th cycle of ``metric`` (default: the latest); KeyError if none."""
@@ -217,6 +233,10 @@ class Evaluation:
             "as_of": iso(self.as_of, self.tz),
             "next_event_at": iso(self.next_event_at(), self.tz),
             "cycles": [c.to_dict() for c in self.cycles],
+            "escalations": [
+                {"at": iso(e.at, self.tz), "reason": e.reason, "notify": e.notify, "who": e.who}
+                for e in self.escalations
+            ],
         }
 
     def to_json(self, **kwargs: Any) -> str:

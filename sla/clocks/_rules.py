@@ -18,7 +18,7 @@ from typing import Any
 from sla.clocks._calendars import CalendarTime, calendar_version, clock_calendar
 from sla.clocks._policy import ClockPolicy, MetricTarget
 
-__all__ = ["Mark", "Rule", "marks", "rules_for", "single_label", "tz_of"]
+__all__ = ["Mark", "Rule", "check_priority", "marks", "rules_for", "single_label", "tz_of"]
 
 #: (threshold in clock seconds, or ``None`` for "at the start"; kind; notify).
 Mark = tuple[int | None, str, str | None]
@@ -27,7 +27,7 @@ Mark = tuple[int | None, str, str | None]
 class Rule:
     """One target as the state machine uses it (a compiled :class:`MetricTarget`)."""
 
-    __slots__ = ("bots", "cal", "label", "marks", "pauses", "seconds", "target")
+    __slots__ = ("bots", "cal", "filtered", "label", "marks", "pauses", "seconds", "target")
 
     def __init__(self, target: MetricTarget) -> None:
         self.target = target
@@ -35,6 +35,8 @@ class Rule:
         self.cal: Any = clock_calendar(target.calendar)
         self.pauses = target.pause_statuses
         self.bots = target.bot_replies_count
+        #: Whether some immediate level is filtered by contact attributes (placed per contact).
+        self.filtered = any(lv.immediate and lv.attributes for lv in target.escalations)
         #: ``(label,)`` when the calendar has one version for all time, else ``None``.
         self.label = single_label(self.cal)
         self.marks: dict[str, tuple[list[Mark], int]] = {}
@@ -111,6 +113,8 @@ def _compute_marks(target: MetricTarget, priority: str) -> list[Mark]:
     for level in target.escalations:
         if level.priorities and priority not in level.priorities:
             continue
+        if level.on_escalate or level.attributes:
+            continue  # told at an escalate event, or per contact (see the engine)
         if level.immediate:
             found.append((None, "escalation", level.notify))
         elif level.offset_seconds is not None:
@@ -122,6 +126,21 @@ def _compute_marks(target: MetricTarget, priority: str) -> list[Mark]:
     # Stable: at equal thresholds warnings come before escalations before the breach.
     found.sort(key=lambda m: -1 if m[0] is None else m[0])
     return found
+
+
+_PRIORITIES: dict[int, tuple[ClockPolicy, frozenset[str]]] = {}
+
+
+def check_priority(policy: ClockPolicy, priority: str, field: str = "priority") -> None:
+    """Refuse a priority ``policy`` does not know (cached per policy); see
+    :meth:`ClockPolicy.check_priority`."""
+    cached = _PRIORITIES.get(id(policy))
+    if cached is None or cached[0] is not policy:
+        if len(_PRIORITIES) > 1024:
+            _PRIORITIES.clear()
+        cached = _PRIORITIES[id(policy)] = (policy, frozenset(policy.known_priorities()))
+    if priority not in cached[1]:
+        policy.check_priority(priority, field=field)
 
 
 _TZ: dict[int, tuple[ClockPolicy, str]] = {}

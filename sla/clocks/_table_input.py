@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from sla._errors import ClockError, Problem
 from sla.clocks._event_columns import KIND_CODES, STATUS_CODES, Ints
+from sla.clocks._events import check_epoch_seconds
 
 __all__ = ["EventTable", "optional_column", "to_arrow"]
 
@@ -56,7 +57,12 @@ def _seconds_column(column: Any) -> Ints:
     if pa.types.is_integer(kind):
         if column.null_count:
             raise ClockError("missing instants", field="at")
-        return np.asarray(column.to_numpy(), dtype=np.int64)
+        seconds = np.asarray(column.to_numpy(), dtype=np.int64)
+        if len(seconds):
+            # Epoch milliseconds (or finer) in an integer column: name the unit they look like.
+            for extreme in (int(seconds.min()), int(seconds.max())):
+                check_epoch_seconds(extreme, field="at")
+        return seconds
     raise ClockError(f"expected int64 epoch seconds or aware timestamps, got {kind}", field="at")
 
 

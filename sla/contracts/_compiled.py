@@ -178,9 +178,13 @@ class Unmatched:
 
 @attrs.frozen(slots=True)
 class CompiledContract:
-    """A validated contract, compiled once; safe to share between threads."""
+    """A validated contract, compiled once; safe to share between threads.
 
-    contract: Contract
+    ``spec`` is the :class:`Contract` as written (``spec.contract`` and
+    :attr:`id` are its identifier).
+    """
+
+    spec: Contract
     tiers: Mapping[str, Tier]
     calendars: Mapping[str, Calendar]
     rotations: Mapping[str, OnCallRotation]
@@ -196,12 +200,12 @@ class CompiledContract:
     @property
     def id(self) -> str:
         """The contract's identifier."""
-        return self.contract.contract
+        return self.spec.contract
 
     @property
     def version(self) -> int:
         """The contract's version."""
-        return self.contract.version
+        return self.spec.version
 
     def policy_for(
         self,

@@ -66,7 +66,7 @@ class Billable:
     @classmethod
     def of_contract(cls, contract: Contract | CompiledContract) -> Billable:
         """The unit declared in a contract's ``price_plan.billable`` (defaults if absent)."""
-        spec = contract.contract if isinstance(contract, CompiledContract) else contract
+        spec = contract.spec if isinstance(contract, CompiledContract) else contract
         if not isinstance(spec, Contract):
             raise EconomicsError(f"expected a Contract, got {contract!r}", field="contract")
         return cls.from_mapping((spec.price_plan or {}).get("billable"))

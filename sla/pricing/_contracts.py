@@ -38,7 +38,7 @@ def contract_plan(contract: Contract | CompiledContract, tier: str) -> Plan:
 
     :raises PricingError: naming ``price_plan`` when the plan is missing or invalid.
     """
-    spec = contract.contract if isinstance(contract, CompiledContract) else contract
+    spec = contract.spec if isinstance(contract, CompiledContract) else contract
     if not isinstance(spec, Contract):
         raise PricingError(
             f"expected a Contract or CompiledContract, got {type(contract).__name__}",

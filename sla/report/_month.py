@@ -268,7 +268,7 @@ def run_month(
         tiers[code] = TierMonth(
             code,
             contract.tiers[code].name,
-            contract.contract.customer.name,
+            contract.spec.customer.name,
             count,
             rows,
             mine_att,
@@ -281,7 +281,7 @@ def run_month(
     breached = cycles[cycles["status"] == "breached"].sort_values("breach_at")
     breaches = breached.head(200).to_dict("records")
     notes = tuple(
-        _out_of_effect(code, contract.contract, date(month.year, month.month, 1), nxt)
+        _out_of_effect(code, contract.spec, date(month.year, month.month, 1), nxt)
         for code, contract in compiled.items()
     )
     return MonthResult(

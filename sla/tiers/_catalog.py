@@ -125,7 +125,13 @@ _DEFAULTS: Final[dict[str, dict[str, Any]]] = {
         "channels": ["web_chat", "bot", "web_form", "email"],
         "access": "shared_pool",
         "targets": [
-            {"metric": "first_response", "channels": ["web_chat"], "within": "2m"},
+            # A bot's answer to an order-status chat counts as the first response.
+            {
+                "metric": "first_response",
+                "channels": ["web_chat"],
+                "within": "2m",
+                "bot_replies_count": True,
+            },
             {
                 "metric": "first_response",
                 "channels": ["web_form", "email"],

@@ -119,7 +119,11 @@ class _Spec(BaseModel):
 
 
 class TargetSpec(_Spec):
-    """A per-contact target as written: ``{metric: first_response, within: 30m}``."""
+    """A per-contact target as written: ``{metric: first_response, within: 30m}``.
+
+    ``bot_replies_count: true`` lets a bot's public reply satisfy a response
+    metric (a bot answering an order-status chat is the first response).
+    """
 
     metric: Metric
     within: Duration
@@ -130,6 +134,7 @@ class TargetSpec(_Spec):
     warn_at: list[Percent] = Field(default_factory=list)
     warn_before: list[Duration] = Field(default_factory=list)
     pause_on: list[str] | None = None
+    bot_replies_count: bool = False
     remove: bool = False
 
     def key(self) -> tuple[str, frozenset[str], frozenset[str]]:
@@ -148,6 +153,7 @@ class TargetSpec(_Spec):
             tuple(self.warn_at),
             tuple(self.warn_before),
             None if self.pause_on is None else frozenset(self.pause_on),
+            self.bot_replies_count,
         )
 
 

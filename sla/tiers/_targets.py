@@ -29,6 +29,7 @@ class Target:
     target (``warn_at``) and/or a fixed time before the deadline
     (``warn_before``, seconds). ``pause_on`` lists the contact statuses that
     stop this clock; ``None`` leaves the choice to the clock engine's default.
+    ``bot_replies_count``: whether a bot's public reply satisfies a response metric.
     """
 
     metric: Metric
@@ -40,6 +41,7 @@ class Target:
     warn_at: tuple[Fraction, ...] = ()
     warn_before: tuple[int, ...] = ()
     pause_on: frozenset[str] | None = None
+    bot_replies_count: bool = False
 
     @property
     def duration(self) -> timedelta:

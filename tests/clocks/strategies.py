@@ -50,7 +50,7 @@ def contacts() -> st.SearchStrategy[Contact]:
     return st.builds(
         Contact,
         id=st.text("abc", min_size=1, max_size=3),
-        channel=st.sampled_from(["email", "voice", "chat"]),
+        channel=st.sampled_from(["email", "voice", "web_chat"]),
         priority=st.sampled_from(PRIORITIES),
     )
 
@@ -162,4 +162,5 @@ def busy_policies(draw: st.DrawFn) -> ClockPolicy:
                 EscalationLevel("desk", fraction="1/3", priorities={"high", "normal"}),
             )
         targets.append(attrs.evolve(target, **changes))
-    return attrs.evolve(base, targets=targets)
+    edits = draw(st.sampled_from(["versioned", "versioned", "retroactive"]))
+    return attrs.evolve(base, targets=targets, calendar_edits=edits)

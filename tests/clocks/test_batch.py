@@ -212,7 +212,7 @@ def busy_contacts(draw: st.DrawFn) -> list[tuple[Contact, list[Event]]]:
     for i in range(draw(st.integers(1, 8))):
         contact = Contact(
             f"c{i}",
-            channel=draw(st.sampled_from(["email", "voice", "chat"])),
+            channel=draw(st.sampled_from(["email", "voice", "web_chat"])),
             priority=draw(st.sampled_from(PRIORITIES)),
         )
         out.append((contact, draw(busy_events(changes=draw(st.integers(0, 3)) == 0))))

@@ -93,7 +93,7 @@ def test_compliance_groups_scalar_results_by_tier_channel_metric_and_priority() 
             policy,
         ),
         evaluate(
-            Contact("c", channel="chat", tier="C"), [Event.created(t0)], policy, as_of=t0 + 10
+            Contact("c", channel="web_chat", tier="C"), [Event.created(t0)], policy, as_of=t0 + 10
         ),
     ]
     report = compliance(evaluations, tz="Europe/Berlin", period="week")
@@ -101,8 +101,8 @@ def test_compliance_groups_scalar_results_by_tier_channel_metric_and_priority() 
     assert rows[("B", "email")]["met"] == 1
     assert rows[("B", "email")]["breached"] == 1
     assert rows[("B", "email")]["attained"] == Fraction(1, 2)
-    assert rows[("C", "chat")]["active"] == 1
-    assert rows[("C", "chat")]["attained"] is None
+    assert rows[("C", "web_chat")]["active"] == 1
+    assert rows[("C", "web_chat")]["attained"] is None
     assert set(report["period"]) == {"2025-W23"}
     assert rows[("B", "email")]["business_mean"] == pytest.approx((60 + 7200) / 2)
 

@@ -87,7 +87,7 @@ def test_diff_reports_what_changed_for_a_redline() -> None:
         "tiers.A.targets[metric=first_response channels=email priorities=low]: added "
         + '{"metric": "first_response", "within": "2h", "channels": ["email"], '
         '"priorities": ["low"], "clock": "business", "calendar": null, "warn_at": [], '
-        '"warn_before": [], "pause_on": null, "remove": false}',
+        '"warn_before": [], "pause_on": null, "bot_replies_count": false, "remove": false}',
         'roles.team_lead: ["jonas.weber"] -> ["jonas.weber", "lea.wolf"]',
         "credits[tier=A metric=callback_time]: removed "
         '{"tier": "A", "metric": "callback_time", "below": "90%", "credit": "5%", '
