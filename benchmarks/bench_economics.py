@@ -14,7 +14,7 @@ from datetime import timedelta
 import numpy as np
 
 from benchmarks._runner import Result, Spread, compare, interleaved, per_call
-from sla.economics import Queue, agents_for_intervals
+from sla.economics import Queue, agents_for_many
 from sla.economics._erlang_a import required_agents_a
 
 AHT_S = 180.0
@@ -128,7 +128,7 @@ def run() -> list[Result]:
         "economics",
         "35,040 intervals (a year of 15 min), Erlang C",
         per_call(
-            lambda: agents_for_intervals(
+            lambda: agents_for_many(
                 calls,
                 timedelta(minutes=15),
                 timedelta(seconds=AHT_S),

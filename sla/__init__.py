@@ -5,7 +5,7 @@ business-hours calendars; call-center economics; exact pricing.
 
 The areas live in subpackages (``sla.calendar``, ``sla.tiers``,
 ``sla.contracts``, ``sla.clocks``, ``sla.economics``, ``sla.pricing``,
-``sla.simulate``, ``sla.report``); the most used names are re-exported here.
+``sla.simulate``, ``sla.report``, ``sla.scale``); the most used names are re-exported here.
 Everything except :class:`Money`, :class:`Currency` and the errors is imported
 on first use, so ``import sla`` stays fast.
 """
@@ -28,6 +28,7 @@ from sla._errors import (
     SLAError,
     TierError,
 )
+from sla._public import publish
 from sla.money import Currency, Money
 
 if TYPE_CHECKING:
@@ -38,9 +39,11 @@ if TYPE_CHECKING:
         economics,
         pricing,
         report,
+        scale,
         simulate,
         tiers,
     )
+    from sla._explain import Explanation
     from sla.calendar import Calendar
     from sla.clocks import (
         ClockPolicy,
@@ -59,13 +62,24 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _SUBPACKAGES = frozenset(
-    {"calendar", "clocks", "contracts", "economics", "pricing", "report", "simulate", "tiers"}
+    {
+        "calendar",
+        "clocks",
+        "contracts",
+        "economics",
+        "pricing",
+        "report",
+        "scale",
+        "simulate",
+        "tiers",
+    }
 )
 _LAZY: dict[str, tuple[str, str]] = {
     "Calendar": ("sla.calendar", "Calendar"),
     "ClockPolicy": ("sla.clocks", "ClockPolicy"),
     "Contact": ("sla.clocks", "Contact"),
     "Event": ("sla.clocks", "Event"),
+    "Explanation": ("sla._explain", "Explanation"),
     "MetricTarget": ("sla.clocks", "MetricTarget"),
     "evaluate": ("sla.clocks", "evaluate"),
     "evaluate_arrow": ("sla.clocks", "evaluate_arrow"),
@@ -107,6 +121,7 @@ __all__ = [
     "CurrencyMismatchError",
     "EconomicsError",
     "Event",
+    "Explanation",
     "MetricTarget",
     "Money",
     "MoneyError",
@@ -131,6 +146,9 @@ __all__ = [
     "pricing",
     "quote",
     "report",
+    "scale",
     "simulate",
     "tiers",
 ]
+
+publish(globals())

@@ -63,3 +63,7 @@ def explanation(
     """Build an :class:`Explanation`, rendering values as text."""
     pairs = tuple((k, _fmt(v)) for k, v in (inputs or {}).items())
     return Explanation(name, _fmt(value), formula, pairs, tuple(steps))
+
+
+# Public as ``sla.Explanation`` (re-exported lazily by ``sla``), whichever package imports it first.
+Explanation.__module__ = "sla"

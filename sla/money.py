@@ -36,6 +36,7 @@ from sla._currency import _known_codes as _known_codes
 from sla._currency import _lookup_currency as _lookup_currency
 from sla._currency import normalize_rounding as normalize_rounding
 from sla._errors import CurrencyMismatchError, MoneyError
+from sla._types import Number  # multipliers and divisors of ``*`` and ``/``: never float
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -46,8 +47,6 @@ __all__ = ["ROUNDING_MODES", "Currency", "Money", "Rounding"]
 
 #: Amount-like inputs accepted by :class:`Money`: never ``float``.
 AmountLike: TypeAlias = Decimal | int | str
-#: Multipliers and divisors accepted by ``*`` and ``/``: never ``float``.
-Number: TypeAlias = Decimal | int | Fraction
 
 #: Sums, differences, products and rounding are exact: the precision is libmpdec's
 #: maximum, so no digit is ever cut (an amount beyond the exponent range is a MoneyError).
@@ -495,7 +494,7 @@ class Money:
         return {"amount": f"{self._amount:f}", "currency": self._currency.code}
 
     @classmethod
-    def from_dict(cls, data: Any) -> Money:
+    def from_dict(cls, data: object) -> Money:
         """Inverse of :meth:`to_dict`."""
         if not isinstance(data, dict):
             raise MoneyError(

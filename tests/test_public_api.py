@@ -19,8 +19,8 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
 
 
 def test_import_is_light() -> None:
-    # `import sla` must not pull in the heavy areas (pandas, the calendar engine, pydantic models).
-    heavy = ("pandas", "sla.calendar", "sla.contracts")
+    # `import sla` must not pull in the heavy areas (numpy, pandas, the calendar engine, pydantic).
+    heavy = ("numpy", "pandas", "sla.calendar", "sla.contracts")
     code = f"import sys, sla; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

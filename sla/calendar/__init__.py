@@ -9,6 +9,7 @@ with integer fast paths (``add_seconds``...) and vectorized twins
 """
 
 from sla._errors import CalendarError
+from sla._public import publish
 from sla.calendar._calendar import Calendar
 from sla.calendar._rules import Holiday, HolidaySet, Override
 from sla.calendar._spec import (
@@ -49,3 +50,5 @@ __all__ = [
     "wall_to_epoch",
     "zone",
 ]
+
+publish(globals())

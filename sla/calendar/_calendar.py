@@ -5,11 +5,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
 from sla._errors import CalendarError, Problem
+from sla._types import Durations, Instants, Ints
 from sla.calendar import _vector
 from sla.calendar._describe import describe_rules, rules_to_dict
 from sla.calendar._hours import DAY, parse_weekly
@@ -462,14 +463,24 @@ class Calendar:
 
     # -- batches ------------------------------------------------------------------------------
 
-    def add_many(self, starts: Any, durations: Any) -> Any:
-        """Vectorized :meth:`add` on numpy int64 epoch seconds / ``datetime64`` arrays,
-        pandas or polars columns; ``durations`` as seconds, ``timedelta64`` or a scalar.
-        Returns the same kind of column as ``starts``; agrees exactly with :meth:`add`."""
+    @overload
+    def add_many(self, starts: Ints, durations: Durations) -> Ints: ...
+    @overload
+    def add_many(self, starts: Instants, durations: Durations) -> Instants: ...
+    def add_many(self, starts: Instants, durations: Durations) -> Instants:
+        """Vectorized [`add`][sla.calendar.Calendar.add] on numpy int64 epoch seconds /
+        ``datetime64`` arrays, pandas or polars columns; ``durations`` as seconds,
+        ``timedelta64`` or a scalar. Returns the same kind of column as ``starts``;
+        agrees exactly with [`add`][sla.calendar.Calendar.add]."""
         return _vector.add_many(self, starts, durations)
 
-    def elapsed_many(self, starts: Any, ends: Any) -> Any:
-        """Vectorized :meth:`elapsed`: int64 seconds for int input, ``timedelta64[s]`` else."""
+    @overload
+    def elapsed_many(self, starts: Ints, ends: Ints) -> Ints: ...
+    @overload
+    def elapsed_many(self, starts: Instants, ends: Instants) -> Durations: ...
+    def elapsed_many(self, starts: Instants, ends: Instants) -> Durations:
+        """Vectorized [`elapsed`][sla.calendar.Calendar.elapsed]: int64 seconds for int
+        input, ``timedelta64[s]`` (or the column's duration type) else."""
         return _vector.elapsed_many(self, starts, ends)
 
 

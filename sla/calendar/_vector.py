@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import CalendarError
+from sla._frames import frame_kind
+from sla._types import Ints
 from sla.calendar._time import HORIZON, HORIZON_TEXT, to_epoch
 
 if TYPE_CHECKING:
@@ -23,17 +25,12 @@ if TYPE_CHECKING:
 
 __all__ = ["add_many", "elapsed_many"]
 
-Ints = npt.NDArray[np.int64]
 _UNIT_SECONDS = {"s": 1, "ms": 10**3, "us": 10**6, "μs": 10**6, "ns": 10**9}
-
-
-def _module(value: object) -> str:
-    return type(value).__module__.split(".")[0]
 
 
 def _instants(values: Any, field: str) -> tuple[Ints, Callable[[Ints, str], Any]]:
     """Epoch seconds of ``values`` and a function turning seconds back into that kind."""
-    kind = _module(values)
+    kind = frame_kind(values)
     if kind == "pandas":
         import pandas as pd
 
@@ -99,7 +96,7 @@ def _from_datetime64(values: npt.NDArray[Any]) -> Ints:
 
 
 def _durations(values: Any, size: int) -> Ints:
-    kind = _module(values)
+    kind = frame_kind(values)
     if isinstance(values, timedelta):
         return np.full(size, values // timedelta(seconds=1), dtype=np.int64)
     if isinstance(values, int | np.integer) and not isinstance(values, bool):
@@ -205,11 +202,11 @@ def elapsed_many(cal: Calendar, starts: Any, ends: Any) -> Any:
     out = elapsed_ints(cal, s, e)
     if isinstance(starts, np.ndarray) and np.issubdtype(starts.dtype, np.integer):
         return out
-    if _module(starts) == "pandas":
+    if frame_kind(starts) == "pandas":
         import pandas as pd
 
         return pd.Series(pd.to_timedelta(out, unit="s"), index=getattr(starts, "index", None))
-    if _module(starts) == "polars":
+    if frame_kind(starts) == "polars":
         import polars as pl
 
         return pl.Series(getattr(starts, "name", ""), out * 1_000_000).cast(pl.Duration("us"))

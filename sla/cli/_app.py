@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from sla._errors import SLAError
 
@@ -25,7 +26,8 @@ app = typer.Typer(
 
 # Piped output is not squeezed into 80 columns: tables stay readable in logs and files.
 console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True)
+# Messages are never wrapped: one message, one line, whatever the terminal width.
+err_console = Console(stderr=True, soft_wrap=True)
 
 _state: dict[str, bool] = {"debug": False}
 
@@ -42,6 +44,11 @@ def _register() -> None:
     from sla.cli import _calendar, _clocks, _contracts, _demo, _economics, _month, _price  # noqa: F401
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters other than newlines written as escapes."""
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     _register()
@@ -54,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     except SLAError as exc:
         if _state["debug"]:
             raise
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        # User text (file names, field values) is never read as Rich markup, and its
+        # control characters (a terminal escape in a file name) are shown, not sent.
+        err_console.print(
+            Text.assemble(("error:", "bold red"), " ", printable(str(exc))), highlight=False
+        )
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)

@@ -10,7 +10,16 @@ import typer
 
 from sla._errors import ClockError
 from sla.cli._app import app, console
-from sla.cli._common import UsageProblem, emit_json, parse_instant, print_table, require
+from sla.cli._common import (
+    UsageProblem,
+    check_writable,
+    emit_json,
+    parse_instant,
+    plain,
+    print_table,
+    require,
+    write_output,
+)
 from sla.cli._events import events_problem, read_events
 
 clocks_app = typer.Typer(help="SLA clocks over contact events.", no_args_is_help=True)
@@ -26,12 +35,13 @@ AsOf = Annotated[
 
 
 def _policies(path: Path) -> tuple[Any, str]:
-    from sla.cli._contracts import load_contract
+    from sla.cli._contracts import load_contract, naming
     from sla.clocks import clock_policies
 
     contract = load_contract(path)
-    policies = clock_policies(contract)
-    compiled = contract.compile()
+    with naming(path):
+        policies = clock_policies(contract)
+        compiled = contract.compile()
     first = next(iter(compiled.tiers.values()))
     return policies, compiled.calendars[first.coverage].tz
 
@@ -80,6 +90,8 @@ def evaluate(
         format = "json"
     if format not in ("table", "csv", "json"):
         raise UsageProblem(f"{format!r}: use table, csv or json", field="--format")
+    if out is not None:
+        check_writable(out, field="--out")
     policies, zone = _policies(contract)
     table = _with_tier(read_events(events), policies)
     cycles = _cycles(table, policies, _as_of(table, as_of), events)
@@ -106,8 +118,8 @@ def evaluate(
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text, encoding="utf-8")
-        console.print(f"wrote {len(cycles)} cycles to {out}")
+        write_output(out, text, field="--out")
+        console.print(f"wrote {len(cycles)} cycles to {plain(out)}", highlight=False)
 
 
 @app.command("compliance")
@@ -207,11 +219,12 @@ def report(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """A self-contained HTML report: compliance, breaches, staffing, margin, invoices."""
-    from sla.cli._contracts import load_contract
+    from sla.cli._contracts import load_contract, naming
     from sla.report._month import run_month
     from sla.report._render import month_report
 
     require("pandas", "pyarrow", extra="frames")
+    check_writable(out, field="--out")
     table = None if events is None else read_events(events)
     if month is None:
         # Without --month the events decide: a June report of November events is empty.
@@ -222,18 +235,22 @@ def report(
         raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
     files: dict[str, Path] = {}
     for path in contract:
-        for code in load_contract(path).compile().tiers:
-            files[code] = path
+        with naming(path):
+            for code in load_contract(path).compile().tiers:
+                files[code] = path
+    if table is not None and "tier" not in table.column_names and len(files) == 1:
+        # As `clocks evaluate` and `compliance`: a single tier needs no tier column.
+        table = _with_tier(table, files)
     try:
         result = run_month(files, month=date(int(year), int(mon), 1), events=table)
     except ClockError as exc:
         if events is None:
             raise
         raise events_problem(exc, events) from None
-    path = month_report(result).write(out)
+    path = write_output(out, month_report(result).html(), field="--out")
     breached = int((result.cycles["status"] == "breached").sum())
     if json_output:
         emit_json({"report": str(path), "period": result.period, "contacts": result.contacts,
                    "events": result.events, "breaches": breached})  # fmt: skip
         return
-    console.print(f"wrote {path} ({result.contacts:,} contacts, {breached:,} breaches)")
+    console.print(f"wrote {plain(path)} ({result.contacts:,} contacts, {breached:,} breaches)")

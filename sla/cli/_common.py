@@ -11,10 +11,12 @@ from typing import Any
 
 import attrs
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from sla._errors import SLAError
-from sla.cli._app import console
+from sla.cli._app import console, printable
 
 
 class UsageProblem(SLAError):
@@ -22,15 +24,25 @@ class UsageProblem(SLAError):
 
 
 def read_data(path: Path) -> Any:
-    """Read YAML, JSON or TOML by suffix; errors name the file, line and reason."""
+    """Read YAML, JSON or TOML by suffix; errors name the file, line and reason.
+
+    The limits of ``docs/limits.md`` apply: size, nesting depth, YAML aliases.
+    """
+    from sla._documents import check_document, check_size, guard_recursion
+
+    field = str(path)
     try:
+        check_size(path.stat().st_size, error=UsageProblem, field=field)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageProblem("file not found", field=str(path)) from None
+        raise UsageProblem("file not found", field=field) from None
+    except IsADirectoryError:
+        raise UsageProblem("is a directory, not a file", field=field) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageProblem(f"cannot read: {exc}", field=str(path)) from None
+        raise UsageProblem(f"cannot read: {exc}", field=field) from None
     suffix = path.suffix.lower()
-    try:
+
+    def parse() -> Any:
         if suffix == ".json":
             return json.loads(text)
         if suffix == ".toml":
@@ -40,13 +52,21 @@ def read_data(path: Path) -> Any:
         import yaml
 
         return yaml.safe_load(text)
+
+    try:
+        data = guard_recursion(parse, error=UsageProblem, field=field)
+    except UsageProblem:
+        raise
     except json.JSONDecodeError as exc:
-        raise UsageProblem(
-            f"invalid JSON at line {exc.lineno}: {exc.msg}", field=str(path)
-        ) from None
+        raise UsageProblem(f"invalid JSON at line {exc.lineno}: {exc.msg}", field=field) from None
     except Exception as exc:  # yaml / toml parse errors carry their own line info
         message = " ".join(str(exc).split())
-        raise UsageProblem(f"cannot parse: {message}", field=str(path)) from None
+        raise UsageProblem(f"cannot parse: {message}", field=field) from None
+    try:
+        check_document(data, error=UsageProblem)
+    except UsageProblem as exc:
+        raise UsageProblem(f"{exc.field or 'the document'}: {exc.reason}", field=field) from None
+    return data
 
 
 def parse_instant(text: str, *, field: str) -> datetime:
@@ -88,10 +108,43 @@ def _finite(value: Any) -> Any:
 def print_table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None
 ) -> None:
-    table = Table(*headers, title=title)
+    # Cells and titles are user data: Text objects are never parsed as Rich markup.
+    table = Table(title=None if title is None else Text(title))
+    for header in headers:
+        table.add_column(Text(header))
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
     console.print(table)
+
+
+def check_writable(path: Path, *, field: str) -> None:
+    """Refuse an output path in a missing or read-only directory before any work is done."""
+    import os
+
+    parent = path.parent
+    if path.is_dir():
+        raise UsageProblem(f"{path} is a directory; give a file name", field=field)
+    if not parent.is_dir():
+        raise UsageProblem(f"cannot write {path}: directory {parent} does not exist", field=field)
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageProblem(f"cannot write {path}: permission denied", field=field)
+
+
+def write_output(path: Path, text: str, *, field: str) -> Path:
+    """Write an output file atomically; a failure is one usage error naming ``field``."""
+    from sla.report._html import write_atomically
+
+    check_writable(path, field=field)
+    try:
+        return write_atomically(path, text)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}", field=field) from None
+
+
+def plain(value: object) -> str:
+    """``value`` as text to embed in a Rich markup string: brackets and control
+    characters escaped."""
+    return escape(printable(str(value)))
 
 
 def print_mapping(values: Mapping[str, object], *, title: str | None = None) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
-from sla.cli._app import app, console
-from sla.cli._common import UsageProblem, emit_json
+from sla._errors import SLAError
+from sla.cli._app import app, console, err_console, printable
+from sla.cli._common import UsageProblem, check_writable, emit_json, plain, write_output
 
 contract_app = typer.Typer(help="Validate, render and compare contracts.", no_args_is_help=True)
 app.add_typer(contract_app, name="contract")
@@ -17,10 +21,8 @@ app.add_typer(contract_app, name="contract")
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
-def load_contract(path: Path) -> Any:
-    """Load a contract file; errors name the file (and the line for syntax errors)."""
-    from sla.contracts import load
-
+def _usable(path: Path) -> None:
+    """Refuse what is not a contract file at all (exit 2): missing, a directory, empty..."""
     if path.is_dir():
         raise UsageProblem("is a directory, not a contract file", field=str(path))
     if not path.exists():
@@ -35,7 +37,64 @@ def load_contract(path: Path) -> Any:
         raise UsageProblem(
             "the file is empty; a contract needs at least contract and tiers", field=str(path)
         )
-    return load(path)
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Errors about a contract's content name its file: with several contracts on the
+    command line, the user must know which one is wrong."""
+    try:
+        yield
+    except UsageProblem:
+        raise
+    except SLAError as exc:
+        where = str(path)
+        if where in str(exc):
+            raise
+        if len(exc.problems) <= 1:
+            field = f"{where}: {exc.field}" if exc.field else where
+            raise type(exc)(exc.reason, field=field) from None
+        raise type(exc)(f"{where}: {exc.reason}", problems=exc.problems) from None
+
+
+def load_contract(path: Path) -> Any:
+    """Load a contract file; errors name the file (and the line for syntax errors)."""
+    from sla.contracts import load
+
+    _usable(path)
+    with naming(path):
+        return load(path)
+
+
+def _check_one(path: Path) -> dict[str, Any]:
+    """The check of one file: its problems, or why it is not a contract file at all."""
+    from sla._errors import ContractError
+    from sla.contracts import load, validate
+    from sla.contracts._io import read_document
+    from sla.pricing import plan_problems
+
+    try:
+        _usable(path)
+        data = read_document(path)
+    except (UsageProblem, ContractError) as exc:  # not there, or not YAML / JSON / TOML
+        reason = exc.reason if exc.field in (None, str(path)) else str(exc)
+        return {"file": str(path), "ok": False, "usable": False,
+                "errors": [{"field": str(path), "reason": reason}], "warnings": []}  # fmt: skip
+    try:
+        contract = load(data)
+    except ContractError:
+        problems = validate(data).problems  # every problem, not only the first type error
+    else:
+        problems = (*validate(contract).problems, *plan_problems(contract))
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    return {
+        "file": str(path),
+        "ok": not errors,
+        "usable": True,
+        "errors": [{"field": p.field, "reason": p.reason} for p in errors],
+        "warnings": [{"field": p.field, "reason": p.reason} for p in warnings],
+    }
 
 
 @contract_app.command("check")
@@ -45,37 +104,56 @@ def check(
     ],
     json_output: Json = False,
 ) -> None:
-    """Validate contracts: every error and warning with its field path (exit 1 on errors)."""
-    from sla.contracts import validate
+    """Validate contracts: every error and warning with its field path.
 
-    results: list[dict[str, Any]] = []
-    failed = False
-    for path in files:
-        report = validate(load_contract(path))
-        failed = failed or not report.ok
-        results.append(
-            {
-                "file": str(path),
-                "ok": report.ok,
-                "errors": [{"field": p.field, "reason": p.reason} for p in report.errors],
-                "warnings": [{"field": p.field, "reason": p.reason} for p in report.warnings],
-            }
-        )
+    Also checks the contract's price_plan for each tier. Exit 1 when a contract
+    has errors, 2 when a file is not a contract file at all (missing, empty...).
+    """
+    results = [_check_one(path) for path in files]
     if json_output:
-        emit_json(results)
+        emit_json([{k: v for k, v in r.items() if k != "usable"} for r in results])
     else:
         for result in results:
+            if not result["usable"]:
+                continue  # said on stderr below
             mark = "[green]ok[/]" if result["ok"] else "[red]invalid[/]"
             console.print(
-                f"{result['file']}: {mark} ({len(result['errors'])} errors, "
-                f"{len(result['warnings'])} warnings)"
+                f"{plain(result['file'])}: {mark} ({len(result['errors'])} errors, "
+                f"{len(result['warnings'])} warnings)",
+                highlight=False,
+                soft_wrap=True,
             )
             for p in result["errors"]:
-                console.print(f"  [red]error[/]   {p['field']}: {p['reason']}", highlight=False)
+                console.print(
+                    f"  [red]error[/]   {plain(p['field'])}: {plain(p['reason'])}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
             for p in result["warnings"]:
-                console.print(f"  [yellow]warning[/] {p['field']}: {p['reason']}", highlight=False)
-    if failed:
+                console.print(
+                    f"  [yellow]warning[/] {plain(p['field'])}: {plain(p['reason'])}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+    for result in results:
+        if not result["usable"]:
+            (problem,) = result["errors"]
+            err_console.print(
+                Text.assemble(
+                    ("error:", "bold red"), printable(f" {result['file']}: {problem['reason']}")
+                ),
+                highlight=False,
+                soft_wrap=True,
+            )
+    if not all(r["usable"] for r in results):
+        raise typer.Exit(2)
+    if not all(r["ok"] for r in results):
         raise typer.Exit(1)
+
+
+contract_app.command(
+    "validate", help="Same as check: validate contracts (exit 1 on errors, 2 on unusable files)."
+)(check)
 
 
 @contract_app.command("render")
@@ -92,16 +170,18 @@ def render(
 
     if format not in ("markdown", "html"):
         raise UsageProblem(f"{format!r}: use markdown or html", field="--format")
+    if out is not None:
+        check_writable(out, field="--out")
     text = render_contract(load_contract(file), format=format)  # type: ignore[arg-type]
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text, field="--out")
     if json_output:
         emit_json({"file": str(file), "format": format, "text": text,
                    "out": None if out is None else str(out)})  # fmt: skip
     elif out is None:
         typer.echo(text)
     else:
-        console.print(f"wrote {out}")
+        console.print(f"wrote {plain(out)}", highlight=False)
 
 
 @contract_app.command("diff")

@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sla.cli._app import app, console, err_console
-from sla.cli._common import emit_json
+from sla.cli._common import emit_json, plain
 
 
 def _pct(value: Any) -> str:
@@ -63,11 +63,11 @@ def _print(result: Any, report_path: Path) -> None:
 
     contracts = Table("tier", "service class", "customer", "contacts", title="Contracts")
     for code, tier in result.tiers.items():
-        contracts.add_row(code, tier.name, tier.customer, f"{tier.contacts:,}")
+        contracts.add_row(plain(code), plain(tier.name), plain(tier.customer), f"{tier.contacts:,}")
     console.print(contracts)
 
     for note in result.notes:
-        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+        err_console.print(f"[yellow]note:[/] {plain(note)}", highlight=False)
 
     compliance = Table(
         "tier", "metric", "cycles", "met", "breached", "active", "abandoned", "met share",
@@ -82,7 +82,8 @@ def _print(result: Any, report_path: Path) -> None:
             if has_sl and attained is not None:
                 style = "red" if Fraction(attained) < row["sl_target"] else "green"
             compliance.add_row(
-                code, row["metric"].replace("_", " "), f"{row['total']:,}", f"{row['met']:,}",
+                plain(code), row["metric"].replace("_", " "), f"{row['total']:,}",
+                f"{row['met']:,}",
                 f"{row['breached']:,}", f"{row['active']:,}", f"{row['abandoned']:,}",
                 _pct(row["attained"]),
                 _pct(row["sl_target"]) if has_sl else "–",
@@ -96,13 +97,15 @@ def _print(result: Any, report_path: Path) -> None:
         highlight=False,
     )
     first = next(iter(result.tiers.values()))
-    console.print(f"[bold]Invoice, tier {first.code} ({first.customer})[/]")
-    console.print(first.invoice.to_text(), highlight=False, markup=False)
+    console.print(f"[bold]Invoice, tier {plain(first.code)} ({plain(first.customer)})[/]")
+    if first.invoice is not None:
+        console.print(first.invoice.to_text(), highlight=False, markup=False)
     totals = Table("tier", "customer", "total", title="All invoices")
     for code, tier in result.tiers.items():
-        totals.add_row(code, tier.customer, tier.invoice.total.format())
+        total = "not priced" if tier.invoice is None else tier.invoice.total.format()
+        totals.add_row(plain(code), plain(tier.customer), total)
     console.print(totals)
-    console.print(f"Report written to [bold]{report_path}[/] (open it in a browser).")
+    console.print(f"Report written to [bold]{plain(report_path)}[/] (open it in a browser).")
 
 
 def _json(result: Any, report_path: Path) -> dict[str, Any]:
@@ -131,7 +134,7 @@ def _json(result: Any, report_path: Path) -> dict[str, Any]:
                     for row in tier.compliance
                 ],
                 "month": None if tier.month is None else tier.month.as_dict(),
-                "invoice": tier.invoice.to_dict(),
+                "invoice": None if tier.invoice is None else tier.invoice.to_dict(),
             }
             for code, tier in result.tiers.items()
         },
@@ -158,7 +161,7 @@ def demo(
     Three example contracts (tiers A, B and C), a generated month of calls,
     messenger threads and chats, and an HTML report with charts.
     """
-    from sla.cli._common import UsageProblem, require
+    from sla.cli._common import UsageProblem, check_writable, require, write_output
     from sla.report._month import run_month
     from sla.report._render import month_report
 
@@ -167,6 +170,7 @@ def demo(
         raise UsageProblem(f"{month!r} is not a month such as 2025-06", field="--month")
     first_day = date(int(year), int(mon), 1)
     require("pandas", "pyarrow", extra="frames")
+    check_writable(out, field="--out")
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -182,7 +186,7 @@ def demo(
 
         result = run_month(month=first_day, seed=seed, progress=step, costs=costs)
         step("writing the HTML report")
-        path = month_report(result).write(out)
+        path = write_output(out, month_report(result).html(), field="--out")
     if json_output:
         emit_json(_json(result, path))
     else:

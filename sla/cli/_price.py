@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from sla.cli._app import app, console
-from sla.cli._common import UsageProblem, emit_json, money, read_data
+from sla.cli._common import UsageProblem, emit_json, money, read_data, write_output
 
 price_app = typer.Typer(help="Quotes and invoices from a price plan.", no_args_is_help=True)
 app.add_typer(price_app, name="price")
@@ -97,7 +97,7 @@ def _usage(items: list[str] | None) -> dict[str, str]:
 
 def _show(document: Any, json_output: bool, html: Path | None) -> None:
     if html is not None:
-        html.write_text(document.to_html(), encoding="utf-8")
+        write_output(html, document.to_html(), field="--html")
     if json_output:
         emit_json(document.to_dict())
     else:

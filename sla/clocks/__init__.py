@@ -11,6 +11,7 @@ contact; :func:`evaluate_arrow` maps it over Arrow partitions); monthly figures:
 combined from partitions equals the single-process one.
 """
 
+from sla._public import publish
 from sla.clocks._batch import CYCLE_TABLE_COLUMNS, evaluate_arrow, evaluate_table
 from sla.clocks._calendars import ALWAYS, CalendarTime
 from sla.clocks._compliance import Attainment, ServiceLevelTarget, attainment, compliance
@@ -86,3 +87,5 @@ __all__ = [
     "service_level_targets",
     "to_seconds",
 ]
+
+publish(globals())

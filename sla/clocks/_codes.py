@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-Ints = npt.NDArray[np.int64]
+from sla._types import Ints
 
 
 def _codes(column: Any) -> tuple[Ints, list[Any]]:

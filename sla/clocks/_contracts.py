@@ -21,7 +21,7 @@ from sla.clocks._policy import (
     MetricTarget,
 )
 from sla.contracts import CompiledContract, Contract, Policy, TargetPolicy
-from sla.tiers import EscalationLevel as ContractLevel
+from sla.tiers import EscalationRule as ContractLevel
 
 __all__ = ["clock_policies", "service_level_targets"]
 

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sla._types import Bools, Ints
 from sla.clocks._engine import RANK
 from sla.clocks._events import STATUSES
 from sla.clocks._policy import ClockPolicy, MetricTarget
@@ -43,9 +44,6 @@ __all__ = [
     "prepare",
 ]
 
-Ints = npt.NDArray[np.int64]
-
-Bools = npt.NDArray[np.bool_]
 
 #: Kinds numbered in the engine's canonical order within one second (rank, then name).
 KIND_CODES: Final = {k: i for i, k in enumerate(sorted(RANK, key=lambda k: (RANK[k], k)))}

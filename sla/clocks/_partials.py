@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 
 from sla._errors import ClockError
-from sla.clocks._codes import Ints, _codes, _combine, _ints
+from sla._frames import frame_kind, to_arrow
+from sla._types import Ints
+from sla.clocks._codes import _codes, _combine, _ints
 from sla.clocks._periods import _PERIODS, _period_codes
 from sla.clocks._periods import Period as Period
 
@@ -71,15 +73,9 @@ def _cycles_arrow(cycles: Any) -> Any:
 
     from sla.clocks._results import CycleResult, Evaluation
 
-    if isinstance(cycles, pa.RecordBatch):
-        cycles = pa.Table.from_batches([cycles])
-    if isinstance(cycles, pa.Table):
-        return cycles.select(_wanted(cycles.column_names))
-    module = type(cycles).__module__.split(".")[0]
-    if module == "pandas":
-        return pa.Table.from_pandas(cycles[_wanted(cycles.columns)], preserve_index=False)
-    if module == "polars":
-        return cycles.select(_wanted(cycles.columns)).to_arrow()
+    if frame_kind(cycles) is not None:
+        names = getattr(cycles, "column_names", None) or list(cycles.columns)
+        return to_arrow(cycles, error=ClockError, field="cycles", columns=_wanted(names))[0]
     columns: dict[str, list[Any]] = {name: [] for name in (*_NEEDED, "tz", "stop")}
     for item in cycles:
         found: Iterable[CycleResult] = item.cycles if isinstance(item, Evaluation) else (item,)
@@ -240,13 +236,9 @@ def _partials_tables(partials: Any) -> list[Any]:
 
     if isinstance(partials, pa.RecordBatch):
         return [pa.Table.from_batches([partials])]
-    if isinstance(partials, pa.Table):
-        return [partials.select(list(PARTIAL_COLUMNS))]
-    module = type(partials).__module__.split(".")[0]
-    if module == "pandas":
-        return [pa.Table.from_pandas(partials[list(PARTIAL_COLUMNS)], preserve_index=False)]
-    if module == "polars":
-        return [partials.select(list(PARTIAL_COLUMNS)).to_arrow()]
+    if frame_kind(partials) is not None:
+        columns = list(PARTIAL_COLUMNS)
+        return [to_arrow(partials, error=ClockError, field="partials", columns=columns)[0]]
     return [table for item in partials for table in _partials_tables(item)]
 
 

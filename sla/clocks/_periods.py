@@ -12,7 +12,8 @@ from typing import Any, Final, Literal
 import numpy as np
 
 from sla._errors import ClockError
-from sla.clocks._codes import Ints, _dense
+from sla._types import Ints
+from sla.clocks._codes import _dense
 
 Period = Literal["day", "week", "month", "quarter", "year"]
 _PERIODS: Final = ("day", "week", "month", "quarter", "year")

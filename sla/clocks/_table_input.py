@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sla import _frames as frames
 from sla._errors import ClockError, Problem
 from sla.clocks._event_columns import KIND_CODES, STATUS_CODES, Ints
 from sla.clocks._events import check_epoch_seconds
@@ -21,24 +22,7 @@ __all__ = ["EventTable", "optional_column", "to_arrow"]
 
 
 def to_arrow(table: Any) -> tuple[Any, str]:
-    import pyarrow as pa
-
-    if isinstance(table, pa.Table):
-        return table, "arrow"
-    if isinstance(table, pa.RecordBatch):
-        return pa.Table.from_batches([table]), "arrow"
-    module = type(table).__module__.split(".")[0]
-    if module == "pandas":
-        try:
-            return pa.Table.from_pandas(table, preserve_index=False), "pandas"
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-            # Arrow names the column in the message ("Conversion failed for column public").
-            raise ClockError(f"cannot read the table: {error}", field="events") from error
-    if module == "polars":
-        return table.to_arrow(), "polars"
-    raise ClockError(
-        f"expected a pandas, polars or pyarrow table, got {type(table).__name__}", field="events"
-    )
+    return frames.to_arrow(table, error=ClockError, field="events")
 
 
 def _seconds_column(column: Any) -> Ints:

@@ -8,6 +8,7 @@ compared, and compiled into the policies a CRM and the SLA clocks query.
 
 from __future__ import annotations
 
+from sla._public import publish
 from sla.contracts._compiled import (
     CompiledContract,
     EscalationStep,
@@ -28,7 +29,7 @@ from sla.contracts._spec import (
     RoutingRuleSpec,
     RoutingSpec,
 )
-from sla.contracts._validate import GAP_HORIZON_DAYS, Report, validate
+from sla.contracts._validate import GAP_HORIZON_DAYS, ValidationReport, validate
 
 __all__ = [
     "GAP_HORIZON_DAYS",
@@ -42,7 +43,6 @@ __all__ = [
     "EscalationStep",
     "Format",
     "Policy",
-    "Report",
     "Route",
     "Router",
     "RoutingAnalysis",
@@ -51,6 +51,7 @@ __all__ = [
     "RoutingSpec",
     "TargetPolicy",
     "Unmatched",
+    "ValidationReport",
     "diff",
     "dump",
     "json_schema",
@@ -59,3 +60,5 @@ __all__ = [
     "to_data",
     "validate",
 ]
+
+publish(globals())

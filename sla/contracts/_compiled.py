@@ -20,7 +20,7 @@ from sla.contracts._spec import Contract
 from sla.tiers import (
     Channel,
     Clock,
-    EscalationLevel,
+    EscalationRule,
     Metric,
     OnCallRotation,
     Recipient,
@@ -47,7 +47,7 @@ __all__ = [
 class EscalationStep:
     """An escalation level resolved for one target: fires ``after`` clock seconds from start."""
 
-    level: EscalationLevel
+    level: EscalationRule
     after: int
 
     @property
@@ -122,7 +122,7 @@ class Policy:
     targets: tuple[TargetPolicy, ...]
     by_metric: Mapping[str, TargetPolicy]
     service_levels: tuple[ServiceLevel, ...]
-    immediate: tuple[EscalationLevel, ...]
+    immediate: tuple[EscalationRule, ...]
     coverage: Calendar
     rotation: OnCallRotation | None
     roles: Mapping[str, tuple[str, ...]]

@@ -23,8 +23,8 @@ class Change:
 
     path: str
     kind: Literal["added", "removed", "changed"]
-    old: Any = None
-    new: Any = None
+    old: object = None
+    new: object = None
 
     def __str__(self) -> str:
         if self.kind == "added":

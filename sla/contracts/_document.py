@@ -12,7 +12,7 @@ import re
 
 import attrs
 
-__all__ = ["Bullets", "Heading", "Paragraph", "Table", "to_html", "to_markdown"]
+__all__ = ["Bullets", "Heading", "Paragraph", "TableBlock", "to_html", "to_markdown"]
 
 
 @attrs.frozen(slots=True)
@@ -32,12 +32,12 @@ class Bullets:
 
 
 @attrs.frozen(slots=True)
-class Table:
+class TableBlock:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
 
-Block = Heading | Paragraph | Bullets | Table
+Block = Heading | Paragraph | Bullets | TableBlock
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 

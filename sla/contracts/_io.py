@@ -11,6 +11,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from sla._documents import check_document, check_size, check_text, guard_recursion, parse_json
 from sla._errors import ContractError, Problem
 from sla.contracts import _toml
 from sla.contracts._spec import Contract
@@ -88,9 +89,14 @@ def problems_from_pydantic(error: ValidationError) -> list[Problem]:
 
 
 def _parse_text(text: str, fmt: Format | None, origin: str) -> Any:
+    check_text(text, error=ContractError, field=origin)
     if fmt == "json" or (fmt is None and text.lstrip().startswith("{")):
         try:
-            return json.loads(text, object_pairs_hook=_unique_pairs)
+            return parse_json(
+                text, error=ContractError, field=origin, object_pairs_hook=_unique_pairs
+            )
+        except ContractError:
+            raise
         except json.JSONDecodeError as error:
             raise ContractError(
                 f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
@@ -101,7 +107,9 @@ def _parse_text(text: str, fmt: Format | None, origin: str) -> Any:
     if fmt == "toml":
         return _parse_toml(text, origin)
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        data = guard_recursion(
+            lambda: yaml.load(text, Loader=_UniqueKeyLoader), error=ContractError, field=origin
+        )
     except yaml.YAMLError as error:
         if fmt is None:
             try:
@@ -122,7 +130,7 @@ def _parse_text(text: str, fmt: Format | None, origin: str) -> Any:
 
 def _parse_toml(text: str, origin: str) -> Any:
     try:
-        return tomllib.loads(text)
+        return guard_recursion(lambda: tomllib.loads(text), error=ContractError, field=origin)
     except tomllib.TOMLDecodeError as error:
         raise ContractError(f"not valid TOML: {error}", field=origin) from None
 
@@ -134,11 +142,34 @@ def load(
 
     The format comes from ``format``, the file suffix, or the text itself. YAML
     is read with ``yaml.safe_load``: tags that would build Python objects are
-    refused, nothing is executed.
+    refused, nothing is executed. Documents nested deeper than
+    :data:`~sla._documents.MAX_DEPTH` levels, or whose YAML aliases would expand
+    by more than :data:`~sla._documents.ALIAS_BUDGET` nodes, are refused
+    (see ``docs/limits.md``).
 
-    :raises ContractError: for unreadable text (with line and column) or, listing
+    :raises ContractError: for an unknown ``format``, unreadable text (with line
+        and column), a document past the limits (naming the place) or, listing
         every problem with its field path, for data of the wrong shape or type.
     """
+    data = read_document(source, format=format)
+    try:
+        return Contract.model_validate(data)
+    except ValidationError as error:
+        raise ContractError.from_problems(problems_from_pydantic(error), what="contract") from None
+
+
+def read_document(
+    source: str | Path | bytes | Mapping[str, Any], *, format: Format | None = None
+) -> Mapping[str, Any]:
+    """The contract document as data, read and checked against the limits, not yet validated.
+
+    :raises ContractError: as :func:`load` does, for everything but the fields' shape.
+    """
+    if format is not None and format not in ("yaml", "json", "toml"):
+        raise ContractError(
+            f"unknown format {format!r}: use yaml, json or toml (or leave it out)",
+            field="format",
+        )
     origin = "<input>"
     if isinstance(source, Mapping):
         data: Any = source
@@ -161,6 +192,7 @@ def load(
             path = Path(source)
             origin = str(path)
             try:
+                check_size(path.stat().st_size, error=ContractError, field=origin)
                 text = path.read_text(encoding="utf-8")
             except OSError as error:
                 raise ContractError(f"cannot read {path}: {error.strerror}", field=origin) from None
@@ -176,10 +208,8 @@ def load(
         raise ContractError(
             f"a contract is a mapping of fields, got {type(data).__name__}", field=origin
         )
-    try:
-        return Contract.model_validate(data)
-    except ValidationError as error:
-        raise ContractError.from_problems(problems_from_pydantic(error), what="contract") from None
+    check_document(data, error=ContractError)
+    return data
 
 
 def to_data(contract: Contract) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from sla.contracts._document import (
     Bullets,
     Heading,
     Paragraph,
-    Table,
+    TableBlock,
     to_html,
     to_markdown,
 )
@@ -72,7 +72,7 @@ def _blocks(contract: Contract, resolved: Resolved, year: int) -> list[Block]:
     if contract.roles:
         blocks.append(Heading(2, "Roles"))
         blocks.append(
-            Table(
+            TableBlock(
                 ("Role", "Filled by"),
                 tuple(
                     (role.replace("_", " "), ", ".join(p) or "nobody")
@@ -83,7 +83,7 @@ def _blocks(contract: Contract, resolved: Resolved, year: int) -> list[Block]:
     if contract.credits:
         blocks.append(Heading(2, "Service credits"))
         blocks.append(
-            Table(
+            TableBlock(
                 ("Tier", "Metric", "When attainment per period is below", "Credit of the fee"),
                 tuple(
                     (
@@ -135,7 +135,7 @@ def _tier_blocks(contract: Contract, code: str, tier: Tier, resolved: Resolved) 
                     cells.append(_target_cell(found[0]) if found else "–")
                 if any(c != "–" for c in cells):
                     rows.append((metric.label, channel.label, *cells))
-        blocks.append(Table(header, tuple(rows)))
+        blocks.append(TableBlock(header, tuple(rows)))
         blocks.append(
             Paragraph(
                 "Times count business hours of the tier's coverage calendar unless marked "
@@ -234,7 +234,9 @@ def _hours_blocks(resolved: Resolved, year: int) -> list[Block]:
         closures = cal.closures(date(year, 1, 1), date(year, 12, 31))
         if closures:
             blocks.append(
-                Table(("Date", "Closed for"), tuple((d.isoformat(), why) for d, why in closures))
+                TableBlock(
+                    ("Date", "Closed for"), tuple((d.isoformat(), why) for d, why in closures)
+                )
             )
     return blocks
 
@@ -258,5 +260,5 @@ def _routing_blocks(contract: Contract) -> list[Block]:
     return [
         Heading(2, "Which tier a contact gets"),
         Paragraph("Rules are tried in order; the first that matches decides."),
-        Table(("#", "Rule", "When", "Tier"), tuple(rows)),
+        TableBlock(("#", "Rule", "When", "Tier"), tuple(rows)),
     ]

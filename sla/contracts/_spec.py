@@ -36,6 +36,27 @@ __all__ = [
 Zone = Annotated[str, PlainValidator(_check_zone)]
 
 
+def _json_data(value: Any, where: str) -> Any:
+    """``value`` with dates and Decimals as strings; non-finite numbers are refused."""
+    import math
+    from datetime import datetime as _datetime
+    from decimal import Decimal
+
+    if isinstance(value, Mapping):
+        return {str(k): _json_data(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_data(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, float | Decimal) and not isinstance(value, bool):
+        if not (math.isfinite(value) if isinstance(value, float) else value.is_finite()):
+            raise ValueError(f"{where}: {value} is not a finite number")
+        return str(value) if isinstance(value, Decimal) else value
+    if isinstance(value, date | _datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int):
+        return value
+    raise ValueError(f"{where}: {type(value).__name__} is not plain data")
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -136,6 +157,13 @@ class Contract(_Spec):
             name: CalendarSpec.model_validate(spec.model_dump(mode="json", exclude_unset=True))
             for name, spec in value.items()
         }
+
+    @field_validator("price_plan", mode="after")
+    @classmethod
+    def _plain_price_plan(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # The plan is data for sla.pricing; kept as JSON-like data so that a dumped contract
+        # loads back equal in every format (a date or a Decimal would come back a string).
+        return None if value is None else _json_data(value, "price_plan")
 
     def __eq__(self, other: object) -> bool:
         # Equal documents are equal contracts, compiled or not (the cache is not content).

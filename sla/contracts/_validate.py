@@ -17,14 +17,14 @@ from sla.contracts._spec import Contract
 from sla.tiers import AccessMode, Channel, Clock, Metric, Target, Tier, human_duration
 from sla.tiers._direct import DirectLine
 
-__all__ = ["GAP_HORIZON_DAYS", "Report", "check", "validate"]
+__all__ = ["GAP_HORIZON_DAYS", "ValidationReport", "check", "validate"]
 
 #: How far from the start of the contract on-call gaps are searched.
 GAP_HORIZON_DAYS = 28
 
 
 @attrs.frozen(slots=True)
-class Report:
+class ValidationReport:
     """The problems :func:`validate` found: errors make a contract unusable, warnings do not."""
 
     problems: tuple[Problem, ...]
@@ -69,23 +69,90 @@ class _Collector:
         self.problems.append(Problem(field, reason, severity))
 
 
-def validate(source: Contract | Mapping[str, Any] | str | Path | bytes) -> Report:
+def validate(source: Contract | Mapping[str, Any] | str | Path | bytes) -> ValidationReport:
     """Every problem of a contract at once, with field paths, as errors and warnings.
 
     ``source`` is a loaded :class:`Contract` or anything :func:`load` reads. If it cannot
     even be loaded, the report holds the loading problems: bad content never raises here.
+    A field of the wrong type (``version: two``) does not hide the rest: the fields
+    that fail to load are reported, and the contract without them is checked too.
     """
-    if not isinstance(source, Contract):
-        from sla.contracts._io import load
+    if isinstance(source, Contract):
+        return check(source)[0]
+    from sla.contracts._io import read_document
 
+    try:
+        data = read_document(source)
+    except ContractError as error:
+        return ValidationReport(error.problems or (Problem(error.field or "", error.reason),))
+    return _validate_data(data)
+
+
+def _validate_data(data: Mapping[str, Any]) -> ValidationReport:
+    from pydantic import ValidationError
+
+    from sla.contracts._io import problems_from_pydantic
+
+    try:
+        return check(Contract.model_validate(data))[0]
+    except ValidationError as error:
+        failed = error
+    found = problems_from_pydantic(failed)
+    removed: set[tuple[int | str, ...]] = set()
+    pruned: Any = data
+    for _ in range(4):
+        locations = {tuple(e["loc"]) for e in failed.errors()} - removed
+        if not locations:
+            # What fails now is a required field that was removed: remove its parent entry.
+            parents = {loc[:-1] for loc in removed if len(loc) > 1}
+            locations = parents - removed
+            if not locations:
+                break
+        removed |= locations
+        pruned = _without(data, removed)
         try:
-            source = load(source)
-        except ContractError as error:
-            return Report(error.problems or (Problem(error.field or "", error.reason),))
-    return check(source)[0]
+            contract = Contract.model_validate(pruned)
+        except ValidationError as error:
+            failed = error
+            continue
+        gone = {p.field for p in found}
+        rest = [p for p in check(contract)[0].problems if not _under(p.field, gone)]
+        return ValidationReport(tuple(dict.fromkeys([*found, *rest])))
+    return ValidationReport(tuple(found))
 
 
-def check(contract: Contract) -> tuple[Report, Resolved]:
+def _under(field: str, prefixes: set[str]) -> bool:
+    return any(field == p or field.startswith((p + ".", p + "[")) for p in prefixes)
+
+
+def _without(data: Any, locations: set[tuple[int | str, ...]]) -> Any:
+    """``data`` without the entries pydantic's ``loc`` tuples point at. A location is cut
+    where the data ends (its next part is a union member's name, not a key)."""
+    cuts: set[tuple[Any, ...]] = set()
+    for loc in locations:
+        node, resolved = data, 0
+        for part in loc:
+            found = (isinstance(node, Mapping) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            )
+            if not found:
+                break
+            node = node[part]
+            resolved += 1
+        if resolved:
+            cuts.add(tuple(loc[:resolved]))
+    return _cut(data, cuts, ())
+
+
+def _cut(data: Any, cuts: set[tuple[Any, ...]], here: tuple[Any, ...]) -> Any:
+    if isinstance(data, Mapping):
+        return {k: _cut(v, cuts, (*here, k)) for k, v in data.items() if (*here, k) not in cuts}
+    if isinstance(data, list):
+        return [_cut(v, cuts, (*here, i)) for i, v in enumerate(data) if (*here, i) not in cuts]
+    return data
+
+
+def check(contract: Contract) -> tuple[ValidationReport, Resolved]:
     """Validate ``contract``; returns the report and what was resolved on the way."""
     resolved = resolve(contract)
     out = _Collector(list(resolved.problems))
@@ -98,7 +165,7 @@ def check(contract: Contract) -> tuple[Report, Resolved]:
     _check_credits(contract, resolved, out)
     # A tier extending another contract tier inherits its entries' field paths, so a
     # problem written once in the parent would otherwise be listed once per child.
-    return Report(tuple(dict.fromkeys(out.problems))), resolved
+    return ValidationReport(tuple(dict.fromkeys(out.problems))), resolved
 
 
 def _check_contract(contract: Contract, out: _Collector) -> None:

@@ -2,7 +2,7 @@
 
 Queueing: :class:`Queue` (Erlang C, or Erlang A ``with_patience``),
 :func:`erlang_b`, :func:`erlang_c`, :func:`traffic`, :func:`scheduled_agents`,
-:func:`agents_for_intervals` (vectorized), written channels
+:func:`agents_for_many` (vectorized), written channels
 (:class:`ChatQueue`, :class:`WrittenQueue`) and :class:`PersonalManager`.
 
 The manager's book: :func:`compare_book` sets a personal manager answering
@@ -28,6 +28,7 @@ hours as :func:`paid_hours_lower_bound` or :func:`schedule_shifts` under
 :func:`losing_aht`.
 """
 
+from sla._public import publish
 from sla.economics._book import BookComparison, BookOption, ManagerBook, compare_book
 from sla.economics._channels import ChatQueue, PersonalManager, WrittenQueue
 from sla.economics._distributions import Distribution
@@ -43,12 +44,12 @@ from sla.economics._prices import (
     PerTierMonth,
     Price,
 )
-from sla.economics._queue import Queue, agents_for_intervals, scheduled_agents, traffic
+from sla.economics._queue import Queue, agents_for_many, scheduled_agents, traffic
 from sla.economics._requests import Billable
 from sla.economics._scenarios import sensitivity, what_if
 from sla.economics._shifts import (
     PaidHours,
-    Shift,
+    RosterShift,
     ShiftRules,
     paid_heads,
     paid_hours_lower_bound,
@@ -56,7 +57,7 @@ from sla.economics._shifts import (
 )
 from sla.economics._sides import ClientValue, both_sides, training
 from sla.economics._simulate import Estimate, Simulation
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.economics._tier import Callbacks, TierSimulation, simulate_tier
 from sla.economics._tier_staffing import TierStaffing, tier_staffing
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
@@ -90,10 +91,10 @@ __all__ = [
     "PersonalManager",
     "Price",
     "Queue",
-    "Shift",
+    "RosterShift",
+    "RowTable",
     "ShiftRules",
     "Simulation",
-    "Table",
     "TierEconomics",
     "TierSimulation",
     "TierStaffing",
@@ -101,7 +102,7 @@ __all__ = [
     "Workload",
     "WrittenQueue",
     "WrittenTarget",
-    "agents_for_intervals",
+    "agents_for_many",
     "both_sides",
     "compare_book",
     "erlang_b",
@@ -119,3 +120,5 @@ __all__ = [
     "training",
     "what_if",
 ]
+
+publish(globals())

@@ -37,7 +37,7 @@ from sla.economics._check import (
 )
 from sla.economics._explain import Count, Figure, explanation
 from sla.economics._queue import Queue
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.money import Money
 
 __all__ = ["BookComparison", "BookOption", "ManagerBook", "compare_book"]
@@ -167,9 +167,9 @@ class BookComparison:
     direct: BookOption
     front_desk: BookOption
 
-    def table(self) -> Table:
+    def table(self) -> RowTable:
         """Both options as rows."""
-        return Table([self.direct.as_row(), self.front_desk.as_row()])
+        return RowTable([self.direct.as_row(), self.front_desk.as_row()])
 
 
 def _share_within(rho: float, within_s: float, handle_s: float) -> Figure:

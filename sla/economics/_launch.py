@@ -19,7 +19,7 @@ import numpy.typing as npt
 from sla._errors import EconomicsError
 from sla.economics._period import MonthEconomics, PeriodCosts
 from sla.economics._shifts import PaidHours, ShiftRules, paid_hours_lower_bound, schedule_shifts
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.economics._workload import Workload
 from sla.money import Money
 
@@ -61,7 +61,7 @@ def launch_table(
     aht: Mapping[str, timedelta],
     shrinkage: object = 0,
     shifts: ShiftRules | None = None,
-) -> Table:
+) -> RowTable:
     """The month's result for every volume (factor on the forecast) and AHT (a quantile).
 
     ``revenue(requests)`` prices the month's requests, e.g. with
@@ -83,7 +83,7 @@ def launch_table(
                     **month.as_dict(),
                 }
             )
-    return Table(rows)
+    return RowTable(rows)
 
 
 def losing_aht(

@@ -244,6 +244,8 @@ class MonthEconomics:
 
         return {
             "paid_hours": str(self.paid_hours),
+            "lower_bound_hours": str(self.paid.lower_bound),
+            "idle_hours": str(self.paid.idle_hours),
             "cost": text(self.cost),
             "revenue": text(self.revenue),
             "result": text(self.result),

@@ -20,10 +20,10 @@ from sla.economics._distributions import Distribution
 from sla.economics._erlang_a import ErlangA, erlang_a, required_agents_a
 from sla.economics._explain import Count, Explanation, Figure, explanation
 from sla.economics._simulate import Simulation, simulate_queue
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.money import Money
 
-__all__ = ["Queue", "agents_for_intervals", "scheduled_agents", "traffic"]
+__all__ = ["Queue", "agents_for_many", "scheduled_agents", "traffic"]
 
 Among = Literal["offered", "served"]
 
@@ -143,9 +143,10 @@ class Queue:
         """The same queue with callers abandoning after a mean ``patience`` (Erlang A)."""
         return attrs.evolve(self, patience=patience)
 
-    def with_(self, **changes: Any) -> Queue:
+    def with_(self, **changes: object) -> Queue:
         """A copy with some fields changed (``calls=``, ``aht=``, ...)."""
-        return attrs.evolve(self, **changes)
+        fields: dict[str, Any] = dict(changes)  # attrs validates each field
+        return attrs.evolve(self, **fields)
 
     def _inputs(self, agents: int) -> dict[str, object]:
         data: dict[str, object] = {
@@ -507,7 +508,7 @@ class Queue:
         *,
         agent_hour: Money | None = None,
         shrinkage: float = 0.0,
-    ) -> Table:
+    ) -> RowTable:
         """Rows for charts: agents -> service level, ASA, wait/abandon, occupancy, cost per call.
 
         ``cost_per_contact`` (Decimal, in ``currency``) is paid agent hours
@@ -533,10 +534,10 @@ class Queue:
                 )
                 row["currency"] = agent_hour.currency.code
             rows.append(row)
-        return Table(rows)
+        return RowTable(rows)
 
 
-def agents_for_intervals(
+def agents_for_many(
     calls: npt.ArrayLike,
     interval: timedelta,
     aht: timedelta | npt.ArrayLike,

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from sla._errors import EconomicsError
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.economics._unit import Deflection, TierEconomics
 from sla.money import Money
 
@@ -75,7 +75,7 @@ def _show(value: Any) -> Any:
     return value
 
 
-def what_if(tier: TierEconomics, **variations: Sequence[Any]) -> Table:
+def what_if(tier: TierEconomics, **variations: Sequence[object]) -> RowTable:
     """Every combination of the given variations, one row each.
 
     Axes: ``volume`` (factors on calls), ``aht`` (timedelta), ``service_level``,
@@ -97,10 +97,10 @@ def what_if(tier: TierEconomics, **variations: Sequence[Any]) -> Table:
         row = {name: _show(value) for name, value in zip(names, combo)}
         row.update(t.outcome().as_row())
         rows.append(row)
-    return Table(rows)
+    return RowTable(rows)
 
 
-def sensitivity(tier: TierEconomics, change: float = 0.10) -> Table:
+def sensitivity(tier: TierEconomics, change: float = 0.10) -> RowTable:
     """Which input moves monthly contribution most: each input -change and +change.
 
     Inputs: volume, AHT, agent hour, price and (if the tier has one) the
@@ -137,4 +137,4 @@ def sensitivity(tier: TierEconomics, change: float = 0.10) -> Table:
             }
         )
     rows.sort(key=lambda r: r["swing"], reverse=True)
-    return Table(rows)
+    return RowTable(rows)

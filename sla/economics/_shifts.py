@@ -33,7 +33,7 @@ from sla.economics._workload import interval_seconds
 
 __all__ = [
     "PaidHours",
-    "Shift",
+    "RosterShift",
     "ShiftRules",
     "paid_heads",
     "paid_hours_lower_bound",
@@ -84,7 +84,7 @@ def paid_heads(agents: npt.ArrayLike, shrinkage: object) -> Ints:
 
 
 @attrs.frozen
-class Shift:
+class RosterShift:
     """``count`` agents working ``[start, start + length)``."""
 
     start: datetime
@@ -110,7 +110,7 @@ class PaidHours:
     required: Ints
     heads: Ints
     method: str
-    shifts: tuple[Shift, ...] = ()
+    shifts: tuple[RosterShift, ...] = ()
     proven_optimal: bool = True
     shrinkage: Fraction = Fraction(0)
 
@@ -125,6 +125,16 @@ class PaidHours:
         if self.shifts:
             return sum((s.hours for s in self.shifts), Decimal(0))
         return Decimal(int(self.heads.sum())) * self.interval_hours
+
+    @property
+    def lower_bound(self) -> Decimal:
+        """``sum_i ceil(n_i / (1 - s)) * interval``: what paying exactly the heads needed costs."""
+        return self._required_hours()
+
+    @property
+    def idle_hours(self) -> Decimal:
+        """Paid hours beyond the lower bound: forced by shift lengths and the start grid."""
+        return self.hours - self.lower_bound
 
     def interval_paid_hours(self) -> list[Decimal]:
         """Paid hours per interval; they add up to :attr:`hours` exactly."""
@@ -145,6 +155,10 @@ class PaidHours:
             steps.append(
                 f"{sum(s.count for s in self.shifts)} shifts cover every interval"
                 + ("" if self.proven_optimal else " (time limit hit: not proven optimal)")
+            )
+            steps.append(
+                f"{self.idle_hours} h paid beyond the lower bound "
+                "(shift lengths and start grid force them)"
             )
         formula = (
             "sum_i ceil(n_i / (1 - shrinkage)) * interval"
@@ -344,7 +358,7 @@ def schedule_shifts(
     if not need.any():
         return PaidHours(start, interval, need, need.copy(), "shifts", shrinkage=s)
     heads = np.zeros(need.size, dtype=np.int64)
-    roster: list[Shift] = []
+    roster: list[RosterShift] = []
     proven_all = True
     clock = time.perf_counter()
     for lo, hi in _segments(need, max(lengths), grid):
@@ -363,7 +377,7 @@ def schedule_shifts(
         heads[lo:hi] = part
         proven_all &= proven
         roster.extend(
-            Shift(
+            RosterShift(
                 start + interval * (lo + int(begin[j])), interval * int(length[j]), int(counts[j])
             )
             for j in np.flatnonzero(counts)

@@ -18,7 +18,7 @@ import attrs
 from sla._errors import EconomicsError
 from sla._explain import explanation
 from sla.economics._explain import Figure
-from sla.economics._table import Table
+from sla.economics._table import RowTable
 from sla.economics._unit import TierEconomics
 from sla.money import Money
 
@@ -121,7 +121,7 @@ def training(
     *,
     aht_cut: timedelta,
     conversion_gain: Decimal | float | str = 0,
-) -> Table:
+) -> RowTable:
     """Before and after training: shorter calls (``aht_cut``) and better conversion.
 
     Two rows (``before``, ``after``) of :func:`both_sides` figures: the vendor
@@ -142,4 +142,4 @@ def training(
         row = both_sides(t, c)
         row.pop("explain")
         rows.append({"case": label, **row})
-    return Table(rows)
+    return RowTable(rows)

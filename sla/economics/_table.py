@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-__all__ = ["Table"]
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+__all__ = ["RowTable"]
 
 
-class Table(Sequence[dict[str, Any]]):
+class RowTable(Sequence[dict[str, Any]]):
     """Rows of plain dicts (one per scenario, agent count, ...) in a fixed column order.
 
     A ``Sequence``: index it, iterate it, ``len()`` it. ``to_pandas()`` and
@@ -40,7 +44,7 @@ class Table(Sequence[dict[str, Any]]):
     def __getitem__(self, index: slice) -> Sequence[dict[str, Any]]: ...
     def __getitem__(self, index: int | slice) -> dict[str, Any] | Sequence[dict[str, Any]]:
         if isinstance(index, slice):
-            return Table(self._rows[index], self._columns)
+            return RowTable(self._rows[index], self._columns)
         return self._rows[index]
 
     def __len__(self) -> int:
@@ -50,19 +54,19 @@ class Table(Sequence[dict[str, Any]]):
         return iter(self._rows)
 
     def __repr__(self) -> str:
-        return f"Table({len(self._rows)} rows: {', '.join(self._columns)})"
+        return f"RowTable({len(self._rows)} rows: {', '.join(self._columns)})"
 
-    def column(self, name: str) -> list[Any]:
+    def column(self, name: str) -> list[object]:
         """One column as a list."""
         return [row.get(name) for row in self._rows]
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """A ``pandas.DataFrame`` (needs pandas)."""
         import pandas as pd
 
         return pd.DataFrame(list(self._rows), columns=list(self._columns))
 
-    def to_polars(self) -> Any:
+    def to_polars(self) -> pl.DataFrame:
         """A ``polars.DataFrame`` (needs polars)."""
         import polars as pl
 

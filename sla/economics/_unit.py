@@ -231,9 +231,10 @@ class TierEconomics:
 
     # -- variations ----------------------------------------------------------
 
-    def with_(self, **changes: Any) -> TierEconomics:
+    def with_(self, **changes: object) -> TierEconomics:
         """A copy with fields changed (``queue=``, ``costs=``, ``price=``, ...)."""
-        return attrs.evolve(self, **changes)
+        fields: dict[str, Any] = dict(changes)  # attrs validates each field
+        return attrs.evolve(self, **fields)
 
     def with_aht(self, aht: timedelta) -> TierEconomics:
         """The same tier at another average handle time."""

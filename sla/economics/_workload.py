@@ -25,7 +25,7 @@ import numpy.typing as npt
 from sla._errors import EconomicsError, Problem
 from sla.calendar import Calendar, to_epoch
 from sla.economics._check import positive_duration, raise_all, target_share
-from sla.economics._queue import Queue, agents_for_intervals
+from sla.economics._queue import Queue, agents_for_many
 
 __all__ = ["ChatTarget", "VoiceTarget", "Workload", "WrittenTarget"]
 
@@ -93,6 +93,9 @@ class Workload:
     interval: timedelta
     contacts: Floats
     handle_seconds: Floats
+    #: Which intervals the tier is open in (``None``: always). Work never sits in a
+    #: closed interval and no target staffs one.
+    open: npt.NDArray[np.bool_] | None = None
 
     def __attrs_post_init__(self) -> None:
         _epoch(self.start, "start")
@@ -110,6 +113,18 @@ class Workload:
             )
         object.__setattr__(self, "contacts", contacts)
         object.__setattr__(self, "handle_seconds", handle)
+        if self.open is not None:
+            mask = np.asarray(self.open)
+            if mask.dtype != np.bool_ or mask.shape != contacts.shape:
+                raise EconomicsError("expected one bool per interval", field="open")
+            if (contacts[~mask] > 0).any():
+                first = int(np.flatnonzero(~mask & (contacts > 0))[0])
+                raise EconomicsError(
+                    f"interval {first} is closed but has contacts (land them at the next "
+                    "opening: build with a calendar)",
+                    field="open",
+                )
+            object.__setattr__(self, "open", mask)
 
     # -- construction ----------------------------------------------------------------------
 
@@ -121,6 +136,7 @@ class Workload:
         *,
         start: datetime,
         interval: timedelta = timedelta(minutes=30),
+        open: npt.ArrayLike | None = None,
     ) -> Workload:
         """A forecast: ``counts[i]`` contacts in interval ``i`` at ``aht`` (one or per interval).
 
@@ -141,7 +157,8 @@ class Workload:
                 raise EconomicsError(f"{h.size} AHTs for {c.size} intervals", field="aht")
             if ((h == 0) & (c > 0)).any():
                 raise EconomicsError("an interval with contacts needs an AHT > 0", field="aht")
-        return cls(start, interval, c, np.where(c > 0, c * h, 0.0))
+        mask = None if open is None else np.asarray(open, dtype=np.bool_)
+        return cls(start, interval, c, np.where(c > 0, c * h, 0.0), mask)
 
     @classmethod
     def from_contacts(
@@ -159,9 +176,12 @@ class Workload:
         ``created`` are epoch seconds (int) of each contact's arrival,
         ``handle_seconds`` its handling work. The intervals must tile
         ``[start, end)``; a contact outside it is an error, never dropped.
-        With a ``calendar`` (an :class:`sla.calendar.Calendar`), work that
-        arrived while it was closed lands at its next opening: the overnight
-        backlog of a written queue.
+        With a ``calendar`` (an :class:`sla.calendar.Calendar`, the tier's
+        coverage), work that arrived while it was closed lands at its next
+        opening (the overnight backlog, as the SLA clocks count it), the
+        workload records which intervals are open and no target staffs a
+        closed one. Work no opening before the period's end can take stays
+        in the period's last open interval.
         """
         first, last = _epoch(start, "start"), _epoch(end, "end")
         step = interval_seconds(interval)
@@ -191,15 +211,24 @@ class Workload:
             )
         if calendar is not None and not isinstance(calendar, Calendar):
             raise EconomicsError(f"expected an sla Calendar, got {calendar!r}", field="calendar")
-        if calendar is not None and t.size:
-            t = np.asarray(calendar.add_many(t, 0), dtype=np.int64)
-            # Work that would land after the period's end stays in its last interval.
-            t = np.minimum(t, last - 1)
         n = (last - first) // step
+        mask = None
+        if calendar is not None:
+            begins = first + step * np.arange(n, dtype=np.int64)
+            opens = np.asarray(calendar.add_many(begins, 0), dtype=np.int64)
+            mask = opens < begins + step  # open at some instant of the interval
+            if t.size:
+                if not mask.any():
+                    raise EconomicsError(
+                        f"the calendar is never open from {start} to {end}", field="calendar"
+                    )
+                t = np.asarray(calendar.add_many(t, 0), dtype=np.int64)
+                # Work no opening before the end can take stays in the last open interval.
+                t = np.where(t >= last, begins[np.flatnonzero(mask)[-1]], t)
         slot = (t - first) // step
         contacts = np.bincount(slot, minlength=n).astype(np.float64)
         handle = np.bincount(slot, weights=work, minlength=n).astype(np.float64)
-        return cls(start, interval, contacts, handle)
+        return cls(start, interval, contacts, handle, mask)
 
     # -- views ---------------------------------------------------------------------------------
 
@@ -227,12 +256,18 @@ class Workload:
         if not (isinstance(factor, int | float) and factor >= 0 and np.isfinite(factor)):
             raise EconomicsError(f"must be a finite number >= 0, got {factor!r}", field="factor")
         return Workload(
-            self.start, self.interval, self.contacts * factor, self.handle_seconds * factor
+            self.start,
+            self.interval,
+            self.contacts * factor,
+            self.handle_seconds * factor,
+            self.open,
         )
 
     def with_aht(self, aht: timedelta) -> Workload:
         """The same volumes at one AHT in every interval."""
-        return Workload.from_counts(self.contacts, aht, start=self.start, interval=self.interval)
+        return Workload.from_counts(
+            self.contacts, aht, start=self.start, interval=self.interval, open=self.open
+        )
 
 
 def _staffable(workload: Workload) -> tuple[Floats, Floats]:
@@ -270,7 +305,7 @@ class VoiceTarget:
         """Agents on the phone per interval (0 where no call came)."""
         calls, aht = _staffable(workload)
         if self.patience is None:
-            return agents_for_intervals(
+            return agents_for_many(
                 calls, workload.interval, aht, service_level=self.service_level, within=self.within
             )
         out = np.zeros(calls.shape, dtype=np.int64)
@@ -308,7 +343,7 @@ class ChatTarget:
     def agents(self, workload: Workload) -> Ints:
         """Operators per interval (0 where no chat came)."""
         calls, aht = _staffable(workload)
-        slots = agents_for_intervals(
+        slots = agents_for_many(
             calls, workload.interval, aht, service_level=self.service_level, within=self.within
         )
         return -(-slots // self.concurrency)
@@ -339,27 +374,31 @@ class WrittenTarget:
         """Agents per interval.
 
         A message may wait ``respond_within``, so each interval's work is spread
-        evenly over the intervals of that window (from its arrival on; work the
-        period's end would cut off stays in the last interval) before Erlang C
-        staffs it. Without this, a Monday-morning backlog would need all its
-        agents in the first half hour.
+        evenly over the intervals of that window (from its arrival on, counting
+        only open intervals when the workload knows them; work the period's end
+        would cut off stays in the last one) before Erlang C staffs it. Without
+        this, a Monday-morning backlog would need all its agents in the first half
+        hour.
         """
         window = max(1, int(self.respond_within // workload.interval))
         if window > 1:
             n = workload.intervals
+            # Spread over the next `window` *open* intervals: the response window runs
+            # on the tier's calendar, as the SLA clock does.
+            where = np.arange(n) if workload.open is None else np.flatnonzero(workload.open)
             kernel = np.full(window, 1.0 / window)
-            contacts = np.convolve(workload.contacts, kernel)
-            handle = np.convolve(workload.handle_seconds, kernel)
-            contacts[n - 1] += contacts[n:].sum()
-            handle[n - 1] += handle[n:].sum()
-            workload = Workload(
-                workload.start,
-                workload.interval,
-                np.maximum(contacts[:n], 0.0),
-                np.where(contacts[:n] > 0, np.maximum(handle[:n], 0.0), 0.0),
-            )
+            contacts = np.convolve(workload.contacts[where], kernel)
+            handle = np.convolve(workload.handle_seconds[where], kernel)
+            m = where.size
+            if m:
+                contacts[m - 1] += contacts[m:].sum()
+                handle[m - 1] += handle[m:].sum()
+            spread_c, spread_h = np.zeros(n), np.zeros(n)
+            spread_c[where] = np.maximum(contacts[:m], 0.0)
+            spread_h[where] = np.where(contacts[:m] > 0, np.maximum(handle[:m], 0.0), 0.0)
+            workload = Workload(workload.start, workload.interval, spread_c, spread_h)
         calls, aht = _staffable(workload)
-        return agents_for_intervals(
+        return agents_for_many(
             calls,
             workload.interval,
             aht,

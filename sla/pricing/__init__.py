@@ -5,12 +5,14 @@ model has ``charge(quantity)`` and ``explain(quantity)``, every invoice line
 keeps its unrounded amount and the steps behind it. See ``docs/pricing.md``.
 """
 
+from sla._public import publish
 from sla.clocks._compliance import Attainment
 from sla.pricing._adjust import Coupon, TaxRate, Wallet
 from sla.pricing._batch import rate_table
 from sla.pricing._blocks import Blocks, BlockTier
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
 from sla.pricing._common import Step
+from sla.pricing._contract_check import is_priced, plan_problems
 from sla.pricing._contracts import contract_plan
 from sla.pricing._credits import (
     Band,
@@ -78,9 +80,13 @@ __all__ = [
     "catalogue_plan",
     "contract_plan",
     "invoice",
+    "is_priced",
     "load_plan",
+    "plan_problems",
     "prorate",
     "quote",
     "rate_table",
     "tiers_up_to",
 ]
+
+publish(globals())

@@ -22,13 +22,13 @@ minimums, caps, fees without a metric, credits and tax belong to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from sla._errors import PricingError
+from sla._frames import to_arrow
 from sla.pricing._common import CTX, money_rounding
 from sla.pricing._models import ChargeModel
 from sla.pricing._plans import Charge, Plan
@@ -40,22 +40,7 @@ _INT64_MAX = 2**63 - 1
 
 
 def _to_arrow(records: Any) -> tuple[Any, str]:
-    import pyarrow as pa
-
-    if isinstance(records, pa.Table):
-        return records, "arrow"
-    module = type(records).__module__
-    if module.startswith("pandas"):
-        return pa.Table.from_pandas(records, preserve_index=False), "pandas"
-    if module.startswith("polars"):
-        return records.to_arrow(), "polars"
-    if isinstance(records, Mapping):
-        return pa.table(dict(records)), "arrow"
-    raise PricingError(
-        f"expected a pandas/polars DataFrame, an Arrow table or a mapping of "
-        f"columns, got {type(records).__name__}",
-        field="records",
-    )
+    return to_arrow(records, error=PricingError, field="records")
 
 
 def _check_column(table: Any, name: str) -> None:

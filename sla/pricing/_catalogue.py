@@ -146,6 +146,13 @@ def _merge_charges(base: list[dict[str, Any]], changes: Any) -> list[dict[str, A
         )
     out = []
     names = set()
+    for name, change in changes.items():
+        if change is not None and not isinstance(change, Mapping):
+            raise PricingError(
+                f"changes to a charge are a mapping of keys (or null to remove it), "
+                f"got {type(change).__name__}",
+                field=f"charges.{name}",
+            )
     for charge in base:
         names.add(charge["name"])
         change = changes.get(charge["name"], {})

@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from sla._documents import check_document, guard_recursion, parse_json
 from sla._errors import PricingError, Problem, SLAError
 from sla.contracts._io import _unique_pairs, _UniqueKeyLoader
 from sla.money import Currency, Money
@@ -470,13 +471,22 @@ def _credits(spec: CreditSpec, cur: Currency, col: _Collector) -> CreditSchedule
 
 
 class _DecimalLoader(_UniqueKeyLoader):
-    """The contracts' YAML loader (safe, refusing duplicate keys), reading floats as Decimals."""
+    """The contracts' YAML loader (safe, in C when libyaml is there, refusing duplicate
+    keys), reading floats as Decimals."""
 
 
-_DecimalLoader.add_constructor(
-    "tag:yaml.org,2002:float",
-    lambda loader, node: Decimal(str(loader.construct_scalar(node))),
-)
+def _yaml_decimal(loader: Any, node: Any) -> Decimal:
+    """A YAML float as the exact Decimal written; ``.inf`` and ``.nan`` as Decimal's own
+    (the plan's validators then refuse them with the field's name)."""
+    text = str(loader.construct_scalar(node)).replace("_", "").lower().lstrip("+")
+    special = {".inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+    try:
+        return Decimal(special.get(text, text))
+    except ArithmeticError:  # YAML 1.1 sexagesimal (1:30.5) and other spellings
+        return Decimal(str(loader.construct_yaml_float(node)))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
 
 
 def parse_plan_text(text: str, origin: str = "plan") -> Any:
@@ -486,7 +496,15 @@ def parse_plan_text(text: str, origin: str = "plan") -> Any:
     ``"price": "1.00"`` would silently bill $1.00. Plans refuse it, as contracts do.
     """
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique_pairs)
+        return parse_json(
+            text,
+            error=PricingError,
+            field=origin,
+            parse_float=Decimal,
+            object_pairs_hook=_unique_pairs,
+        )
+    except PricingError:
+        raise  # past the size or nesting limits
     except json.JSONDecodeError:
         pass
     except ValueError as error:
@@ -494,7 +512,9 @@ def parse_plan_text(text: str, origin: str = "plan") -> Any:
     except RecursionError:
         raise PricingError("JSON nested too deeply", field=origin) from None
     try:
-        return yaml.load(text, Loader=_DecimalLoader)
+        return guard_recursion(
+            lambda: yaml.load(text, Loader=_DecimalLoader), error=PricingError, field=origin
+        )
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -507,7 +527,10 @@ def parse_plan_text(text: str, origin: str = "plan") -> Any:
 def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     """A validated :class:`Plan` from a dict, JSON or YAML text, or a :class:`PlanSpec`.
 
-    Raises one :class:`~sla.PricingError` listing every problem found.
+    Raises one :class:`~sla.PricingError` listing every problem found. Plans
+    nested deeper than :data:`~sla._documents.MAX_DEPTH` levels or whose YAML
+    aliases expand by more than :data:`~sla._documents.ALIAS_BUDGET` nodes are
+    refused, naming the place (see ``docs/limits.md``).
     """
     if isinstance(data, str):
         data = parse_plan_text(data)
@@ -516,6 +539,7 @@ def load_plan(data: Mapping[str, Any] | str | PlanSpec) -> Plan:
     else:
         if not isinstance(data, Mapping):
             raise PricingError(f"expected a mapping, got {type(data).__name__}", field="plan")
+        check_document(data, error=PricingError)
         try:
             spec = PlanSpec.model_validate(dict(data))
         except ValidationError as error:

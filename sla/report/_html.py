@@ -6,6 +6,7 @@ mailed around. Tables marked sortable get click-to-sort headers.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -183,12 +184,31 @@ class Report:
         )
 
     def write(self, path: str | Path) -> Path:
-        """Write the page atomically (a temp file renamed into place)."""
-        target = Path(path)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(self.html(), encoding="utf-8")
-        tmp.replace(target)
-        return target
+        """Write the page atomically (a temp file renamed into place).
+
+        On failure no temp file is left behind and ``path`` is untouched.
+
+        :raises OSError: when the directory is missing or not writable.
+        """
+        return write_atomically(Path(path), self.html())
+
+
+def write_atomically(target: Path, text: str) -> Path:
+    """Write ``text`` to ``target`` through a temp file in the same directory, renamed
+    into place: readers see the old file or the new one, never half of one."""
+    import os
+    import tempfile
+
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return target
 
 
 class Cell:

@@ -46,7 +46,7 @@ class TierMonth:
     attainments: list[Any]
     #: The month's profit and loss (:class:`sla.economics.MonthEconomics`), if contacts are known.
     month: Any
-    invoice: Any
+    invoice: Any  # None when the contract does not price the tier
     daily: dict[str, list[tuple[float, float]]]
     #: The aggregate service level per day, for metrics with a promised target.
     daily_service_level: dict[str, list[tuple[float, float]]] = attrs.field(factory=dict)
@@ -112,7 +112,13 @@ def _paid_hours(
     code: str, mine: Any, costs: TierCosts, coverage: Any, start: datetime, end: datetime,
     interval: timedelta,
 ) -> Any:  # fmt: skip
-    """Each queue staffed per interval by its model; one roster of shifts covers their sum."""
+    """Each queue staffed per interval by its model; one roster of shifts covers their sum.
+
+    Every queue's workload is built on the tier's coverage calendar, so no closed
+    interval is staffed and work left while closed is answered from the next opening.
+    A call or chat left while closed is a message (voicemail, offline chat): it is
+    staffed by the tier's first written queue, if it has one, not as a live contact.
+    """
     import numpy as np
 
     from sla.economics import ShiftRules, Workload, schedule_shifts
@@ -120,16 +126,29 @@ def _paid_hours(
     total = None
     people = mine[~mine["bot_resolved"].to_numpy()]
     channel = people["channel"].astype(str)
+    created = people["created"].to_numpy(np.int64)
+    closed = ~np.asarray(coverage.add_many(created, 0) == created, dtype=bool)
+    models = [q.get("model") for q in costs.queues]
+    # A call or chat left while the tier is closed (voicemail, offline chat) is a
+    # message: it joins the tier's first written queue; with none, its own queue at opening.
+    inbox = models.index("written") if "written" in models else None
+    live = {i for i, m in enumerate(models) if m != "written"} if inbox is not None else set()
     for i, queue in enumerate(costs.queues):
         field = f"tiers.{code}.queues[{i}]"
-        rows = people[channel.isin([str(c) for c in queue.get("channels", ())]).to_numpy()]
+        take = channel.isin([str(c) for c in queue.get("channels", ())]).to_numpy()
+        if i in live:
+            take = take & ~closed
+        elif i == inbox:
+            moved = [str(c) for j in live for c in costs.queues[j].get("channels", ())]
+            take = take | (channel.isin(moved).to_numpy() & closed)
+        rows = people[take]
         work = Workload.from_contacts(
             rows["created"].to_numpy(np.int64),
             rows["handle_seconds"].to_numpy(np.float64),
             start=start,
             end=end,
             interval=interval,
-            calendar=coverage if queue.get("model") == "written" else None,
+            calendar=coverage,
         )
         agents = _target(queue, field).agents(work)
         total = agents if total is None else total + agents
@@ -175,7 +194,7 @@ def run_month(
     from sla.clocks import attainment, clock_policies, compliance, evaluate_table
     from sla.clocks import service_level_targets as sl_targets
     from sla.contracts import load
-    from sla.pricing import BillingPeriod, contract_plan, invoice
+    from sla.pricing import BillingPeriod, contract_plan, invoice, is_priced
     from sla.simulate import TierTraffic, generate
 
     step = progress or (lambda _message: None)
@@ -204,9 +223,10 @@ def run_month(
         traffic_tiers = []
         for code, contract in compiled.items():
             tier = contract.tiers[code]
-            if code not in demo_costs.tiers:
-                raise SLAError(f"the costs file has no tier {code!r}", field="tiers")
-            profile = demo_costs.tiers[code].traffic
+            # A tier the costs file does not know (a contract's custom tier) gets the
+            # traffic of the file's first tier and no profit and loss; a note says so.
+            known = demo_costs.tiers.get(code) or next(iter(demo_costs.tiers.values()))
+            profile = known.traffic
             traffic_tiers.append(
                 TierTraffic(code, calendar=contract.calendars[tier.coverage], **profile)
             )
@@ -225,13 +245,15 @@ def run_month(
     period = BillingPeriod.month(month.year, month.month, zone)
 
     tiers: dict[str, TierMonth] = {}
+    unknown: list[str] = []  # tiers the costs file does not cover
     for code, contract in compiled.items():
         step(f"economics and invoice for tier {code}")
         rows = summary[summary["tier"] == code].to_dict("records")
         mine_att = [a for a in found if a.tier == code]
-        plan = contract_plan(contract, code)
+        # A tier the contract does not price keeps its SLA figures but gets no invoice.
+        plan = contract_plan(contract, code) if is_priced(contract, code) else None
         month_pnl = None
-        if contacts_table is not None:
+        if contacts_table is not None and code in demo_costs.tiers:
             mine = contacts_table[(contacts_table["tier"] == code).to_numpy()]
             count = len(mine)
             tier_costs = demo_costs.tiers[code]
@@ -240,16 +262,18 @@ def run_month(
             usage.update(
                 {k: int(v) for k, v in tier_costs.usage.items() if k not in ("metric", "channels")}
             )
-            bill = invoice(plan, usage, mine_att, period)
-            if count:
+            bill = None if plan is None else invoice(plan, usage, mine_att, period)
+            if count and bill is not None:
                 month_pnl = _month_economics(
                     code, contract, mine, bill, requests, tier_costs, start, end,
                     demo_costs.interval,
                 )  # fmt: skip
         else:
+            if contacts_table is not None:
+                unknown.append(code)
             count = int(cycles[cycles["tier"] == code]["contact_id"].nunique())
             usage = {"contacts.voice" if code == "A" else "contacts.written": count}
-            bill = invoice(plan, usage, mine_att, period)
+            bill = None if plan is None else invoice(plan, usage, mine_att, period)
         series: dict[str, list[tuple[float, float]]] = {}
         levels: dict[str, list[tuple[float, float]]] = {}
         for row in daily[daily["tier"] == code].to_dict("records"):
@@ -283,6 +307,10 @@ def run_month(
     notes = tuple(
         _out_of_effect(code, contract.spec, date(month.year, month.month, 1), nxt)
         for code, contract in compiled.items()
+    ) + tuple(
+        f"tier {code}: the costs file has no tier {code!r}; its contacts are generated like "
+        f"tier {next(iter(demo_costs.tiers))}'s and it has no profit and loss"
+        for code in unknown
     )
     return MonthResult(
         period.label,

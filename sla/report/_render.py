@@ -58,6 +58,8 @@ def _invoiced(result: MonthResult) -> list[tuple[str, str]]:
     """One card per currency invoiced: the sum, and which tiers make it up."""
     by_currency: dict[str, list[tuple[str, Any]]] = {}
     for code, tier in result.tiers.items():
+        if tier.invoice is None:
+            continue
         by_currency.setdefault(tier.invoice.total.currency.code, []).append(
             (code, tier.invoice.total)
         )
@@ -315,5 +317,11 @@ def month_report(result: MonthResult) -> Report:
     report.heading("Invoices", anchor="invoices")
     for code, tier in result.tiers.items():
         report.paragraph(f"Tier {code}: {tier.customer}")
-        report.raw(f'<div class="scroll">{tier.invoice.to_html()}</div>')
+        if tier.invoice is None:
+            report.paragraph(
+                "Not invoiced: the contract gives this tier no price (no catalogue tier "
+                "to start from and no price_plan)."
+            )
+        else:
+            report.raw(f'<div class="scroll">{tier.invoice.to_html()}</div>')
     return report

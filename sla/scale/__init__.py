@@ -14,6 +14,7 @@ The exact compliance partials (:func:`compliance_partials`,
 :func:`sla.clocks.compliance` is built from them; they are re-exported here.
 """
 
+from sla._public import publish
 from sla.clocks import (
     COMPLIANCE_GROUPS as GROUPS,
 )
@@ -57,3 +58,5 @@ __all__ = [
     "staffing_grid",
     "write_dataset",
 ]
+
+publish(globals())

@@ -15,8 +15,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sla._types import Instant
 from sla.clocks import (
     COMPLIANCE_GROUPS,
     ServiceLevelTarget,
@@ -28,10 +29,18 @@ from sla.clocks import (
 from sla.clocks._partials import Period, check_grouping
 from sla.scale._dataset import part_files
 
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pandas as pd
+    import pyarrow as pa
+    from distributed import Client
+
+    from sla.clocks._engine import Policies
+
 __all__ = ["compliance_dataset", "cycles_to_pandas", "evaluate_dataset"]
 
 
-def cycles_to_pandas(cycles: Any) -> Any:
+def cycles_to_pandas(cycles: pa.Table) -> pd.DataFrame:
     """An Arrow cycle table as pandas with nullable ``Int64`` integers.
 
     Integer columns such as ``stop`` or ``due`` are null for some cycles;
@@ -67,6 +76,11 @@ def _partials_part(file: str, policy: Any, as_of: int, tz: str | None, period: P
     return compliance_partials(cycles, tz=tz, period=period, output="arrow")
 
 
+def _gather(client: Client, parts: list[Any]) -> Any:
+    untyped: Any = client  # distributed ships partial type hints, as dask does
+    return untyped.gather(untyped.compute(parts))
+
+
 def _module(name: str) -> Any:
     # dask ships partial type hints; through Any, its untyped calls stay out of mypy's way.
     return importlib.import_module(name)
@@ -74,12 +88,12 @@ def _module(name: str) -> Any:
 
 def evaluate_dataset(
     path: str | Path,
-    policy: Any,
+    policy: Policies,
     *,
-    as_of: Any,
-    client: Any = None,
+    as_of: Instant,
+    client: Client | None = None,
     lazy: bool = False,
-) -> Any:
+) -> pd.DataFrame | dd.DataFrame:
     """Evaluate every contact of a partitioned Parquet dataset with Dask.
 
     ``path`` is a directory written by :func:`write_dataset` (or any
@@ -121,24 +135,22 @@ def evaluate_dataset(
     import pandas as pd
 
     parts = cycles.to_delayed()
-    frames = (
-        _module("dask").compute(*parts) if client is None else client.gather(client.compute(parts))
-    )
+    frames = _module("dask").compute(*parts) if client is None else _gather(client, parts)
     return pd.concat(frames, ignore_index=True)
 
 
 def compliance_dataset(
     path: str | Path,
-    policy: Any,
+    policy: Policies,
     *,
-    as_of: Any,
-    client: Any = None,
+    as_of: Instant,
+    client: Client | None = None,
     tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
-) -> Any:
+) -> pd.DataFrame:
     """The compliance report of a partitioned dataset, equal to the single-process one.
 
     Equals ``sla.clocks.compliance(evaluate_table(all events, policy,
@@ -154,5 +166,5 @@ def compliance_dataset(
     files = [str(f) for f in part_files(path)]
     task = dask.delayed(_partials_part)
     parts = [task(file, policy, cut, tz, period) for file in files]
-    gathered = dask.compute(*parts) if client is None else client.gather(client.compute(parts))
+    gathered = dask.compute(*parts) if client is None else _gather(client, parts)
     return combine_partials(gathered, by=by, targets=targets, percentiles=percentiles)

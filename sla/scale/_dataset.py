@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sla._errors import ClockError, Problem
+from sla._frames import frame_kind, to_arrow
+from sla._types import DataFrame, Series
+
+if TYPE_CHECKING:
+    from sla.simulate import ColumnTable, Traffic
 
 __all__ = ["MARKER", "EventDataset", "partition_of", "write_dataset"]
 
@@ -42,11 +47,11 @@ class EventDataset:
         return len(self.files)
 
 
-def partition_of(contact_ids: Any, partitions: int) -> npt.NDArray[np.int64]:
+def partition_of(contact_ids: npt.ArrayLike | Series, partitions: int) -> npt.NDArray[np.int64]:
     """The partition (``0 .. partitions - 1``) of each contact id; stable across processes.
 
     >>> import numpy as np
-    >>> partition_of(np.array([7, 7, 8]), 4).tolist()[0] == partition_of(np.array([7]), 4)[0]
+    >>> int(partition_of(np.array([7, 7, 8]), 4)[0]) == int(partition_of(np.array([7]), 4)[0])
     True
     """
     import pandas as pd
@@ -65,15 +70,12 @@ def partition_of(contact_ids: Any, partitions: int) -> npt.NDArray[np.int64]:
 
 def _events_arrow(source: Any) -> Any:
     """An Arrow table of events from a Traffic, a simulate Table or a pandas/polars/Arrow table."""
-    import pyarrow as pa
 
     events = getattr(source, "events", source)  # sla.simulate.Traffic -> its events
-    if isinstance(events, pa.Table):
-        return events
-    if hasattr(events, "to_arrow"):  # sla.simulate.Table, polars.DataFrame
+    if frame_kind(events) is not None:
+        return to_arrow(events, error=ClockError, field="events")[0]
+    if hasattr(events, "to_arrow"):  # sla.simulate.ColumnTable
         return events.to_arrow()
-    if type(events).__module__.split(".")[0] == "pandas":
-        return pa.Table.from_pandas(events, preserve_index=False)
     raise ClockError(
         "expected sla.simulate.Traffic or a pandas, polars or pyarrow table of events, "
         f"got {type(source).__name__}",
@@ -82,7 +84,7 @@ def _events_arrow(source: Any) -> Any:
 
 
 def write_dataset(
-    traffic_or_events: Any,
+    traffic_or_events: Traffic | ColumnTable | DataFrame,
     path: str | Path,
     *,
     partitions: int = 8,

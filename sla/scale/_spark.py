@@ -13,8 +13,9 @@ pyspark is never imported here: the DataFrame you pass brings it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sla._types import Instant
 from sla.clocks import (
     COMPLIANCE_GROUPS,
     PARTIAL_COLUMNS,
@@ -26,6 +27,13 @@ from sla.clocks import (
 )
 from sla.clocks._partials import Period, check_grouping
 
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+    from pyspark.sql import DataFrame as SparkFrame
+
+    from sla.clocks._engine import Policies
+
 __all__ = [
     "arrow_evaluator",
     "arrow_partials",
@@ -35,7 +43,7 @@ __all__ = [
     "spark_ddl",
 ]
 
-Batches = Callable[[Iterator[Any]], Iterator[Any]]
+Batches = Callable[[Iterator["pa.RecordBatch"]], Iterator["pa.RecordBatch"]]
 _SPARK_TYPES = {
     "string": "string",
     "large_string": "string",
@@ -46,7 +54,7 @@ _SPARK_TYPES = {
 }
 
 
-def cycle_schema(policy: Any, as_of: Any) -> Any:
+def cycle_schema(policy: Policies, as_of: Instant) -> pa.Schema:
     """The Arrow schema of the cycle table (asked of the evaluator, on no events)."""
     import pyarrow as pa
 
@@ -60,12 +68,12 @@ def cycle_schema(policy: Any, as_of: Any) -> Any:
     return evaluate_table(empty, policy, as_of=to_seconds(as_of, field="as_of")).schema
 
 
-def spark_ddl(schema: Any) -> str:
+def spark_ddl(schema: pa.Schema) -> str:
     """A Spark DDL schema string (``"contact_id string, cycle bigint, ..."``) for an Arrow one."""
     return ", ".join(f"{field.name} {_SPARK_TYPES[str(field.type)]}" for field in schema)
 
 
-def arrow_evaluator(policy: Any, as_of: Any) -> Batches:
+def arrow_evaluator(policy: Policies, as_of: Instant) -> Batches:
     """A function: the record batches of one partition -> its cycle record batches.
 
     Every event of a contact must be in the batches of the same call (one
@@ -114,7 +122,9 @@ def arrow_partials(*, tz: str | None = None, period: Period = "month") -> Batche
     return partials_of
 
 
-def evaluate_spark(df: Any, policy: Any, as_of: Any, *, partitions: int | None = None) -> Any:
+def evaluate_spark(
+    df: SparkFrame, policy: Policies, as_of: Instant, *, partitions: int | None = None
+) -> SparkFrame:
     """A Spark DataFrame of metric cycles for a Spark DataFrame of events.
 
     ``df`` has the event table's columns (:data:`~sla.clocks.EVENT_TABLE_SCHEMA`;
@@ -130,14 +140,14 @@ def evaluate_spark(df: Any, policy: Any, as_of: Any, *, partitions: int | None =
 
 
 def compliance_spark(
-    cycles: Any,
+    cycles: SparkFrame,
     *,
     tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
-) -> Any:
+) -> pd.DataFrame:
     """The exact compliance report (pandas) of a Spark DataFrame of cycles.
 
     Each Spark partition reduces its cycles to partials; only those are

@@ -2,7 +2,7 @@
 
 Arrivals are binned per queue (tier x channel) and interval into one 2-D
 array (queues x intervals: 35,040 columns for a year of 15-minute
-intervals) and handed to :func:`sla.economics.agents_for_intervals`, which
+intervals) and handed to :func:`sla.economics.agents_for_many`, which
 walks every cell of the array in lockstep with numpy: no Python loop per
 interval or per queue.
 """
@@ -10,18 +10,23 @@ interval or per queue.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sla._errors import EconomicsError, Problem
-from sla.economics import agents_for_intervals
+from sla._frames import frame_kind
+from sla._types import Ints
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sla.simulate import Traffic
+from sla.economics import agents_for_many
 
 __all__ = ["StaffingGrid", "staffing_by_interval", "staffing_grid"]
-
-Ints = npt.NDArray[np.int64]
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -40,7 +45,7 @@ class StaffingGrid:
     agents: Ints
     tz: str
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """One row per queue and interval: ``interval_start`` (aware, in ``tz``), ``queue``
         (``"tier/channel"``), ``tier``, ``channel``, ``calls``, ``aht_seconds``,
         ``traffic`` (Erlangs) and ``agents``; queue by queue, intervals in order."""
@@ -74,7 +79,7 @@ def _contacts(source: Any) -> tuple[Any, str | None, int | None, int | None]:
         first = wall_to_epoch(source.tz, source.start, 0)
         last = wall_to_epoch(source.tz, source.start + timedelta(days=source.days), 0)
         return contacts.to_pandas(), source.tz, first, last
-    if type(source).__module__.split(".")[0] == "pandas":
+    if frame_kind(source) == "pandas":
         return source, None, None, None
     raise EconomicsError(
         f"expected sla.simulate.Traffic or a pandas table of contacts, got {type(source).__name__}",
@@ -94,7 +99,7 @@ def _epoch(value: datetime | None, field: str, problems: list[Problem]) -> int |
 
 
 def staffing_grid(
-    contacts: Any,
+    contacts: Traffic | pd.DataFrame,
     *,
     service_level: float = 0.8,
     within: timedelta = timedelta(seconds=20),
@@ -155,7 +160,7 @@ def staffing_grid(
         if aht == "interval"
         else queue_aht
     )
-    agents = agents_for_intervals(
+    agents = agents_for_many(
         calls,
         interval,
         seconds,
@@ -187,7 +192,7 @@ def _created_seconds(column: Any) -> Ints:
 
 
 def staffing_by_interval(
-    contacts: Any,
+    contacts: Traffic | pd.DataFrame,
     *,
     service_level: float = 0.8,
     within: timedelta = timedelta(seconds=20),
@@ -197,7 +202,7 @@ def staffing_by_interval(
     start: datetime | None = None,
     end: datetime | None = None,
     tz: str | None = None,
-) -> Any:
+) -> pd.DataFrame:
     """A tidy pandas table of Erlang C agents for every queue and interval.
 
     ``contacts`` is a :class:`sla.simulate.Traffic` (its contacts, zone and

@@ -1,6 +1,7 @@
 """Realistic, seeded contact traffic for demos, tests and benchmarks."""
 
-from sla.simulate._table import Column, Table
+from sla._public import publish
+from sla.simulate._table import Column, ColumnTable
 from sla.simulate._traffic import (
     DEFAULT_INTRADAY,
     DEFAULT_WEEKLY,
@@ -14,9 +15,11 @@ __all__ = [
     "DEFAULT_INTRADAY",
     "DEFAULT_WEEKLY",
     "Column",
-    "Table",
+    "ColumnTable",
     "TierTraffic",
     "Traffic",
     "default_tiers",
     "generate",
 ]
+
+publish(globals())

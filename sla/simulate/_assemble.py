@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sla.simulate._table import Column, Table
+from sla._types import Ints
+from sla.simulate._table import Column, ColumnTable
 
 if TYPE_CHECKING:
     from sla.simulate._traffic import TierTraffic
 
-Ints = npt.NDArray[np.int64]
 
 KINDS: Final = (
     "created", "customer_message", "agent_reply", "status", "priority_change", "tier_change",
@@ -53,7 +53,7 @@ def _categorical(values: npt.NDArray[Any]) -> Column:
 def _events_table(
     out: _Emitter, channel: Any, priority: Any, customer: Any, tier_idx: Ints,
     tiers: list[TierTraffic], rng: np.random.Generator,
-) -> Table:  # fmt: skip
+) -> ColumnTable:  # fmt: skip
     rows = np.concatenate([b[0] for b in out.blocks])
     at = np.concatenate([b[1] for b in out.blocks]).astype(np.int64)
     kind = np.concatenate([np.full(len(b[0]), b[2], dtype=np.int16) for b in out.blocks])
@@ -82,7 +82,7 @@ def _events_table(
     lookup = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
     value[changed] = [priorities.index(ladder[lookup.get(p, 2)]) for p in current]
     del rng
-    return Table(
+    return ColumnTable(
         {
             "contact_id": Column(rows.astype(np.int64)),
             "at": Column(at),
@@ -102,8 +102,8 @@ def _events_table(
 def _contacts_table(
     arrival: Ints, channel: Any, priority: Any, customer: Any, tier_idx: Ints,
     tiers: list[TierTraffic], handle: Ints, bot_solved: Any, abandoned: Any, request: Ints,
-) -> Table:  # fmt: skip
-    return Table(
+) -> ColumnTable:  # fmt: skip
+    return ColumnTable(
         {
             "contact_id": Column(np.arange(len(arrival), dtype=np.int64)),
             "created": Column(arrival),

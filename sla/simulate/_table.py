@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -17,20 +17,25 @@ import numpy.typing as npt
 
 from sla._errors import SLAError
 
-__all__ = ["Column", "Table"]
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+__all__ = ["Column", "ColumnTable"]
 
 
 @attrs.frozen(slots=True, eq=False)
 class Column:
     """One column: plain values, or integer ``codes`` into ``categories`` (-1 = null)."""
 
-    values: npt.NDArray[Any]
+    values: npt.NDArray[np.generic]
     categories: tuple[str, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.values)
 
-    def decoded(self) -> npt.NDArray[Any]:
+    def decoded(self) -> npt.NDArray[np.generic]:
         """Plain values; categorical columns become an object array with None for nulls."""
         if self.categories is None:
             return self.values
@@ -43,7 +48,7 @@ class Column:
 
 
 @attrs.frozen(slots=True, eq=False)
-class Table:
+class ColumnTable:
     """An immutable set of equally long named columns."""
 
     columns: Mapping[str, Column]
@@ -64,11 +69,11 @@ class Table:
         """The decoded values of column ``name``."""
         return self.columns[name].decoded()
 
-    def take(self, index: npt.NDArray[np.intp]) -> Table:
+    def take(self, index: npt.NDArray[np.intp]) -> ColumnTable:
         """The rows at ``index``, in that order."""
-        return Table({name: col.take(index) for name, col in self.columns.items()})
+        return ColumnTable({name: col.take(index) for name, col in self.columns.items()})
 
-    def head(self, n: int = 5) -> Table:
+    def head(self, n: int = 5) -> ColumnTable:
         return self.take(np.arange(min(n, len(self)), dtype=np.intp))
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -78,8 +83,8 @@ class Table:
             {name: _py(values[i]) for name, values in decoded.items()} for i in range(len(self))
         ]
 
-    def to_arrow(self) -> Any:
-        """A ``pyarrow.Table``; categorical columns become dictionary arrays."""
+    def to_arrow(self) -> pa.Table:
+        """A ``pyarrow.ColumnTable``; categorical columns become dictionary arrays."""
         import pyarrow as pa
 
         arrays = {}
@@ -87,11 +92,12 @@ class Table:
             if col.categories is None:
                 arrays[name] = pa.array(col.values)
             else:
-                codes = pa.array(col.values.astype(np.int32), mask=col.values < 0)
+                ints = col.values.astype(np.int32)
+                codes = pa.array(ints, mask=ints < 0)
                 arrays[name] = pa.DictionaryArray.from_arrays(codes, pa.array(col.categories))
         return pa.table(arrays)
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """A ``pandas.DataFrame`` (categoricals for string columns)."""
         import pandas as pd
 
@@ -103,11 +109,13 @@ class Table:
                 data[name] = pd.Categorical.from_codes(col.values, categories=list(col.categories))
         return pd.DataFrame(data)
 
-    def to_polars(self) -> Any:
+    def to_polars(self) -> pl.DataFrame:
         """A ``polars.DataFrame``."""
         import polars as pl
 
-        return pl.from_arrow(self.to_arrow())
+        frame = pl.from_arrow(self.to_arrow())
+        assert isinstance(frame, pl.DataFrame)  # a table converts to a frame
+        return frame
 
     def write(self, path: str | Path) -> Path:
         """Write to ``.parquet``, ``.csv``, ``.arrow``/``.feather`` or ``.jsonl`` by suffix.
@@ -149,7 +157,7 @@ def _py(value: Any) -> Any:
     return value
 
 
-def _write_csv(table: Table, path: Path) -> None:
+def _write_csv(table: ColumnTable, path: Path) -> None:
     import csv
 
     decoded = [table[name] for name in table.columns]
@@ -160,7 +168,7 @@ def _write_csv(table: Table, path: Path) -> None:
             writer.writerow(["" if col[i] is None else _py(col[i]) for col in decoded])
 
 
-def _write_jsonl(table: Table, path: Path) -> None:
+def _write_jsonl(table: ColumnTable, path: Path) -> None:
     import json
 
     with path.open("w", encoding="utf-8") as out:

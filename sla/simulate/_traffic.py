@@ -26,11 +26,12 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import SLAError
+from sla._types import Ints
 from sla.calendar import Calendar, local_date, wall_to_epoch, zone
 from sla.simulate._assemble import KINDS as KINDS
 from sla.simulate._assemble import STATUSES as STATUSES
-from sla.simulate._assemble import Ints, _contacts_table, _Emitter, _events_table
-from sla.simulate._table import Table
+from sla.simulate._assemble import _contacts_table, _Emitter, _events_table
+from sla.simulate._table import ColumnTable
 
 __all__ = ["DEFAULT_INTRADAY", "TierTraffic", "Traffic", "default_tiers", "generate"]
 
@@ -165,8 +166,8 @@ class Traffic:
     whether a bot resolved it and whether the call was abandoned.
     """
 
-    events: Table
-    contacts: Table
+    events: ColumnTable
+    contacts: ColumnTable
     tz: str
     start: date
     days: int

@@ -5,6 +5,7 @@
 'personal manager'
 """
 
+from sla._public import publish
 from sla.tiers._catalog import (
     DEFAULT_CALENDARS,
     DEFAULT_ROLES,
@@ -15,8 +16,8 @@ from sla.tiers._catalog import (
     compare,
 )
 from sla.tiers._direct import DirectLine, LocalPart, normalise_caller
-from sla.tiers._escalation import EscalationLevel, EscalationPolicy, Recipient
-from sla.tiers._oncall import OnCallRotation, Override, RotationLayer, Shift, Window
+from sla.tiers._escalation import EscalationPolicy, EscalationRule, Recipient
+from sla.tiers._oncall import OnCallRotation, RotationLayer, RotationOverride, Shift, Window
 from sla.tiers._spec import (
     EscalationLevelSpec,
     RotationLayerSpec,
@@ -53,17 +54,17 @@ __all__ = [
     "Comparison",
     "ComparisonRow",
     "DirectLine",
-    "EscalationLevel",
     "EscalationLevelSpec",
     "EscalationPolicy",
+    "EscalationRule",
     "LocalPart",
     "Metric",
     "OnCallRotation",
-    "Override",
     "Period",
     "Recipient",
     "RotationLayer",
     "RotationLayerSpec",
+    "RotationOverride",
     "RotationOverrideSpec",
     "RotationSpec",
     "ServiceLevel",
@@ -83,3 +84,5 @@ __all__ = [
     "parse_duration",
     "parse_fraction",
 ]
+
+publish(globals())

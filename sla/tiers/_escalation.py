@@ -11,7 +11,7 @@ import attrs
 from sla._errors import TierError
 from sla.tiers._values import Metric, format_duration, format_fraction
 
-__all__ = ["EscalationLevel", "EscalationPolicy", "Recipient"]
+__all__ = ["EscalationPolicy", "EscalationRule", "Recipient"]
 
 RecipientKind = Literal["role", "person", "on_call"]
 
@@ -49,7 +49,7 @@ class Recipient:
 
 
 @attrs.frozen(slots=True)
-class EscalationLevel:
+class EscalationRule:
     """One step of an escalation policy.
 
     Exactly one trigger: ``offset`` (signed seconds of the target's clock
@@ -115,9 +115,9 @@ class EscalationLevel:
 class EscalationPolicy:
     """The ordered levels of escalation of a tier."""
 
-    levels: tuple[EscalationLevel, ...] = ()
+    levels: tuple[EscalationRule, ...] = ()
 
-    def levels_for(self, metric: str, priority: str) -> tuple[EscalationLevel, ...]:
+    def levels_for(self, metric: str, priority: str) -> tuple[EscalationRule, ...]:
         """The levels that watch ``metric`` for ``priority``, in definition order."""
         return tuple(level for level in self.levels if level.applies_to(metric, priority))
 

@@ -24,8 +24,8 @@ from sla.calendar import to_epoch as _to_epoch
 
 __all__ = [
     "OnCallRotation",
-    "Override",
     "RotationLayer",
+    "RotationOverride",
     "Shift",
     "Window",
     "local_day",
@@ -232,7 +232,7 @@ def local_day(tz: str, day: date) -> tuple[int, int]:
 
 
 @attrs.frozen(slots=True)
-class Override:
+class RotationOverride:
     """Someone else on call for ``[start, end)`` epoch seconds (a swap, a holiday cover).
 
     ``day`` is the local date when the override was written as a whole day.
@@ -266,7 +266,7 @@ class OnCallRotation:
     name: str
     tz: str
     layers: tuple[RotationLayer, ...]
-    overrides: tuple[Override, ...] = ()
+    overrides: tuple[RotationOverride, ...] = ()
 
     def who_at(self, ts: int) -> tuple[str | None, str]:
         """``(who, source)`` at epoch second ``ts``; source names the override or layer."""

@@ -25,11 +25,11 @@ from pydantic import (
 
 from sla._errors import SLAError, TierError
 from sla.calendar import zone
-from sla.tiers._escalation import EscalationLevel, EscalationPolicy, Recipient
+from sla.tiers._escalation import EscalationPolicy, EscalationRule, Recipient
 from sla.tiers._oncall import (
     OnCallRotation,
-    Override,
     RotationLayer,
+    RotationOverride,
     Window,
     local_day,
     parse_clock,
@@ -107,6 +107,8 @@ Percent = Annotated[
 
 
 def _check_zone(tz: str) -> str:
+    if not isinstance(tz, str):  # PlainValidator: the raw value, maybe a number
+        raise ValueError(f"{tz!r} is not an IANA time zone name (a string)")
     try:
         zone(tz)
     except SLAError as error:  # pydantic reports a ValueError at the field, with its path
@@ -221,9 +223,9 @@ class EscalationLevelSpec(_Spec):
             raise ValueError("give exactly one of offset, fraction or immediate: true")
         return self
 
-    def build(self, index: int = 0) -> EscalationLevel:
-        """The core :class:`EscalationLevel`."""
-        return EscalationLevel(
+    def build(self, index: int = 0) -> EscalationRule:
+        """The core :class:`EscalationRule`."""
+        return EscalationRule(
             self.name or f"level {index + 1}",
             tuple(Recipient.parse(t) for t in self.notify),
             self.offset,
@@ -309,15 +311,15 @@ class RotationOverrideSpec(_Spec):
             raise ValueError("an override must end after it starts")
         return self
 
-    def build(self, tz: str) -> Override:
-        """The core :class:`Override` (``tz``: the rotation's zone, which places ``date``)."""
+    def build(self, tz: str) -> RotationOverride:
+        """The core `RotationOverride` (``tz``: the rotation's zone, which places ``date``)."""
         if self.date is not None:
             start, end = local_day(tz, self.date)
-            return Override(start, end, self.who, self.reason, self.date)
+            return RotationOverride(start, end, self.who, self.reason, self.date)
         start_at, end_at = self.start, self.end
         if start_at is None or end_at is None:  # only if built without validation
             raise TierError("an override needs start and end, or date", field="start")
-        return Override(to_epoch(start_at), to_epoch(end_at), self.who, self.reason)
+        return RotationOverride(to_epoch(start_at), to_epoch(end_at), self.who, self.reason)
 
 
 class RotationSpec(_Spec):

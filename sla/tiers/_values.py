@@ -197,6 +197,10 @@ def human_duration(seconds: int) -> str:
     return sign + " ".join(parts)
 
 
+#: Fractions are shares and rates: a decimal exponent beyond this is refused.
+_MAX_EXPONENT = 100
+
+
 def parse_fraction(value: object, *, field: str = "fraction") -> Fraction:
     """An exact fraction from ``"75%"``, ``"0.75"``, ``0.75`` or ``Fraction(3, 4)``.
 
@@ -211,22 +215,34 @@ def parse_fraction(value: object, *, field: str = "fraction") -> Fraction:
         raise TierError(f"{value!r} is not a fraction", field=field)
     if isinstance(value, Fraction):
         return value
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return Fraction(value)
+    percent = False
     if isinstance(value, float):
-        return Fraction(Decimal(repr(value)))
-    if isinstance(value, str):
+        number: Decimal | str = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
         text = value.strip()
         percent = text.endswith("%")
-        body = text.rstrip("%").strip()
-        try:
-            number = Fraction(body) if "/" in body else Fraction(Decimal(body))
-        except (InvalidOperation, ValueError, ZeroDivisionError):
-            raise TierError(
-                f"{value!r} is not a fraction (use e.g. '75%' or 0.75)", field=field
-            ) from None
-        return number / 100 if percent else number
-    raise TierError(f"{value!r} is not a fraction (use e.g. '75%' or 0.75)", field=field)
+        number = text.rstrip("%").strip()
+    else:
+        raise TierError(f"{value!r} is not a fraction (use e.g. '75%' or 0.75)", field=field)
+    try:
+        if isinstance(number, str) and "/" in number:
+            result = Fraction(number)
+        else:
+            exact = Decimal(number)
+            # Non-finite values and exponents no share or rate has (1e999999 would build
+            # a million-digit integer) are refused before Fraction sees them.
+            if not exact.is_finite() or abs(exact.adjusted()) > _MAX_EXPONENT:
+                raise ValueError(number)
+            result = Fraction(exact)
+    except (InvalidOperation, ValueError, ZeroDivisionError, OverflowError):
+        raise TierError(
+            f"{value!r} is not a fraction (use e.g. '75%' or 0.75)", field=field
+        ) from None
+    return result / 100 if percent else result
 
 
 def format_fraction(value: Fraction) -> str:

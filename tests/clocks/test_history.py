@@ -6,7 +6,6 @@ test names the scenario it reproduces and its numbers.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 import pytest
@@ -219,37 +218,50 @@ def test_unknown_channel_and_priority_in_a_table_are_refused() -> None:
 
 
 # -- 8. and issue 13 item 7: late events are filed, not replayed each time ---
-def test_two_thousand_newest_first_events_evaluate_quickly() -> None:
+def _count_resets(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count every (re)start of a tracker's state: one at creation, one per replay."""
+    calls: list[int] = []
+    original = Tracker._reset
+
+    def counting(self: Tracker) -> None:
+        calls.append(1)
+        original(self)
+
+    monkeypatch.setattr(Tracker, "_reset", counting)
+    return calls
+
+
+def test_two_thousand_newest_first_events_replay_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The issue measured 1.7 s (19 s in the hostile-input pass) because each late event
+    # replayed the whole log. Speed itself is measured in benchmarks/ (bench_clocks.py);
+    # this pins the mechanism: late events are filed in order and replayed once.
     p = ClockPolicy(
         [MetricTarget("next_response", H, None), MetricTarget("first_response", H, None)]
     )
     events = [Event.created(0)] + [
         Event.customer_message(60 * i) if i % 2 else Event.reply(60 * i) for i in range(1, 2000)
     ]
+    resets = _count_resets(monkeypatch)
     tracker = Tracker(Contact("c"), p)
-    started = time.perf_counter()
     for event in reversed(events):
         tracker.apply(event)
     result = tracker.evaluate()
-    elapsed = time.perf_counter() - started
+    assert len(resets) == 2  # created, then one replay at the evaluation
     assert result == evaluate(Contact("c"), events, p)
-    # The issue measured 1.7 s (19 s in the hostile-input pass); the benchmark holds the
-    # 20 ms budget. This only guards against quadratic replay on a loaded machine.
-    assert elapsed < 1.0
 
 
-def test_late_events_on_a_long_contact_cost_one_replay() -> None:
+def test_late_events_on_a_long_contact_cost_one_replay(monkeypatch: pytest.MonkeyPatch) -> None:
     p = ClockPolicy([MetricTarget("periodic_update", H, None)])
     events = [Event.created(0)] + [Event.reply(10 * i) for i in range(1, 20_000)]
+    resets = _count_resets(monkeypatch)
     tracker = Tracker(Contact("c"), p)
     tracker.extend(events)
+    assert len(resets) == 1  # in-order events never replay
     late = [Event.customer_message(10 * i + 5) for i in range(0, 20_000, 400)]
-    started = time.perf_counter()
     tracker.extend(late)
     result = tracker.evaluate()
-    elapsed = time.perf_counter() - started
+    assert len(resets) == 2  # 50 late events, one replay, not 50
     assert result == evaluate(Contact("c"), events + late, p)
-    assert elapsed < 5.0  # one replay of 20k events, not 50
 
 
 # -- issue 13 item 11: epoch milliseconds are named ---

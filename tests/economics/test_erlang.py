@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sla import EconomicsError
-from sla.economics import Queue, agents_for_intervals, erlang_b, erlang_c
+from sla.economics import Queue, agents_for_many, erlang_b, erlang_c
 from sla.economics import _erlang as ec
 from sla.economics._erlang import required_agents, required_agents_array
 from sla.economics._erlang_a import erlang_a, required_agents_a
@@ -165,7 +165,7 @@ def test_vectorized_agrees_exactly_with_scalar(
 ) -> None:
     interval, aht = timedelta(minutes=15), timedelta(seconds=200)
     within = timedelta(seconds=within_s)
-    got = agents_for_intervals(
+    got = agents_for_many(
         calls, interval, aht, service_level=target, within=within, max_occupancy=occ
     )
     for c, n in zip(calls, got):

@@ -83,6 +83,8 @@ def test_small_month_worked_by_hand() -> None:
     assert month.result == Money("290", "USD")
     assert month.as_dict() == {
         "paid_hours": "59",
+        "lower_bound_hours": "56.0",  # 112 heads x 1/2 h
+        "idle_hours": "3.0",  # day 2: the 6 two-hour shifts idle at 09:30 = 3 h
         "cost": "1870.00 USD",
         "revenue": "2160.00 USD",
         "result": "290.00 USD",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -95,3 +97,33 @@ def test_the_costs_file_changes_the_month(month: MonthResult, tmp_path: Path) ->
     assert after is not None
     assert after.paid_hours == before.paid_hours
     assert after.labour * 2 == before.labour  # cost is linear in the hour rate
+
+
+def test_no_tier_is_staffed_while_closed(month: MonthResult) -> None:
+    # The example contracts' coverage hours, by hand: A Mon-Fri 08-18 Berlin; B Mon-Fri
+    # 08-12 and 13-17 Stockholm, closed on 6 June (National Day) and 20 June (Midsummer
+    # Eve); C Mon-Fri 09-20 and Sat 10-16 London.
+    from zoneinfo import ZoneInfo
+
+    def open_a(t: datetime) -> bool:
+        return t.weekday() < 5 and 8 <= t.hour < 18
+
+    def open_b(t: datetime) -> bool:
+        return t.weekday() < 5 and t.day not in (6, 20) and (8 <= t.hour < 12 or 13 <= t.hour < 17)
+
+    def open_c(t: datetime) -> bool:
+        return (t.weekday() < 5 and 9 <= t.hour < 20) or (t.weekday() == 5 and 10 <= t.hour < 16)
+
+    hours = {"A": (open_a, "Europe/Berlin", 420), "B": (open_b, "Europe/Stockholm", 304),
+             "C": (open_c, "Europe/London", 510)}  # fmt: skip
+    for code, (is_open, zone, open_intervals) in hours.items():
+        paid = month.tiers[code].month.paid
+        starts = [(paid.start + paid.interval * i).astimezone(ZoneInfo(zone))
+                  for i in range(paid.required.size)]  # fmt: skip
+        mask = np.array([is_open(t) for t in starts])
+        # A: 21 weekdays x 20 half hours; B: 19 x 16; C: 21 x 22 + 4 Saturdays x 12
+        assert int(mask.sum()) == open_intervals
+        assert not paid.required[~mask].any(), code
+        assert paid.required[mask].any(), code
+        # The roster never pays less than the lower bound sum_i ceil(n_i / 0.7) x 1/2 h.
+        assert paid.hours >= Decimal(int(paid.required.sum())) / 2

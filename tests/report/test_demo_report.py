@@ -27,8 +27,8 @@ def test_demo_runs_and_its_report_renders(tmp_path: Path) -> None:
         assert tier["compliance"]
         month = tier["month"]
         assert set(month) == {
-            "paid_hours", "cost", "revenue", "result", "requests", "cost_per_request",
-            "revenue_per_request", "margin_per_request",
+            "paid_hours", "lower_bound_hours", "idle_hours", "cost", "revenue", "result",
+            "requests", "cost_per_request", "revenue_per_request", "margin_per_request",
         }  # fmt: skip
         cost, revenue, result = (
             Decimal(month[k].split()[0]) for k in ("cost", "revenue", "result")

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from sla import TierError
-from sla.tiers import EscalationLevel, EscalationLevelSpec, EscalationPolicy, Recipient, catalog
+from sla.tiers import EscalationLevelSpec, EscalationPolicy, EscalationRule, Recipient, catalog
 
 
 def test_recipients_parse_and_print() -> None:
@@ -18,14 +18,14 @@ def test_recipients_parse_and_print() -> None:
 
 def test_levels_fire_at_offsets_fractions_or_at_once() -> None:
     boss = (Recipient("role", "boss"),)
-    assert EscalationLevel("before", boss, offset=-3600).fires_after(8 * 3600) == 7 * 3600
-    assert EscalationLevel("after", boss, offset=1800).fires_after(3600) == 5400
-    assert EscalationLevel("early", boss, offset=-7200).fires_after(3600) == 0
+    assert EscalationRule("before", boss, offset=-3600).fires_after(8 * 3600) == 7 * 3600
+    assert EscalationRule("after", boss, offset=1800).fires_after(3600) == 5400
+    assert EscalationRule("early", boss, offset=-7200).fires_after(3600) == 0
     # 75 % of 7 s is 5.25 s: the first whole second at or after it is 6.
-    assert EscalationLevel("frac", boss, fraction=Fraction(3, 4)).fires_after(7) == 6
-    assert EscalationLevel("now", boss, immediate=True).fires_after(3600) == 0
+    assert EscalationRule("frac", boss, fraction=Fraction(3, 4)).fires_after(7) == 6
+    assert EscalationRule("now", boss, immediate=True).fires_after(3600) == 0
     with pytest.raises(TierError, match="exactly one"):
-        EscalationLevel("two", boss, offset=0, immediate=True)
+        EscalationRule("two", boss, offset=0, immediate=True)
 
 
 def test_boundary_level_needs_one_trigger() -> None:
