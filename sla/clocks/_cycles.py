@@ -46,6 +46,7 @@ class Cycle:
         "priority",
         "raised",
         "retro_at",
+        "retroactive",
         "rule",
         "run_from",
         "segs",
@@ -70,6 +71,9 @@ class Cycle:
         self.outcome: str | None = None  # done | cancelled | abandoned
         self.done: int | None = None  # total resolution: solved, may reopen
         self.retro_at: int | None = None
+        #: The policy it runs under counts finished cycles on the version in force at
+        #: their end (``calendar_edits="retroactive"``); kept across a later tier change.
+        self.retroactive = False
         self.history: list[Notification] | None = None  # fired before a fresh restart
         self.missed: int | None = None  # deadline already breached before a target change
         #: Immediate levels a priority or tier change made apply: who -> the change instant.
@@ -121,7 +125,7 @@ def finish(
     total = rule.seconds
     cal = c.cal
     segs = c.segs
-    if tracker.policy.calendar_edits == "retroactive":
+    if c.retroactive:
         # Retroactive edits change running cycles only: a finished cycle is counted on
         # the version in force when it finished, whenever it is evaluated.
         ended = c.stop if c.stop is not None else c.done

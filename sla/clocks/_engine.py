@@ -189,6 +189,7 @@ class Tracker:
         counts = self._counts
         index = counts[metric] = counts.get(metric, 0) + 1
         cycle = Cycle(metric, index, rule, at, self.priority, self.status not in rule.pauses, why)
+        cycle.retroactive = self.policy.calendar_edits == "retroactive"
         self.cycles.append(cycle)
         self.active[metric] = cycle
         if rule.filtered:
@@ -358,6 +359,7 @@ class Tracker:
                     cycle.retro_at = at
                 cycle.rule = rule
                 cycle.priority = self.priority
+                cycle.retroactive = self.policy.calendar_edits == "retroactive"
                 cal = rule.cal
                 if cal is not cycle.cal:
                     cycle.cal = cal

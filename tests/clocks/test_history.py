@@ -92,6 +92,29 @@ def test_retroactive_calendar_edit_still_recomputes_a_running_cycle() -> None:
     assert cycle.due == at(f"{TUE} 15:00")
 
 
+def test_finished_cycle_keeps_its_policys_calendar_rule_after_a_tier_change() -> None:
+    # Found by test_a_finished_cycle_never_changes: a cycle finished under a policy with
+    # retroactive calendar edits was recounted on the versioned rule of the tier it moved to.
+    short = Calendar.weekly({"mon-fri": "13:00-17:00"}, tz="Europe/Berlin")
+    edited = Calendar.versioned(
+        [(None, berlin_w(), "v1"), (datetime(2025, 6, 4, tzinfo=BERLIN), short, "short")]
+    )
+    policies = {
+        "gold": ClockPolicy(
+            [MetricTarget("first_response", 2 * H, edited)], calendar_edits="retroactive"
+        ),
+        "basic": ClockPolicy([], calendar_edits="versioned"),
+    }
+    events = [Event.created(at(f"{MON} 09:00")), Event.reply(at(f"{WED} 14:00"))]
+    contact = Contact("c", tier="gold")
+    before = evaluate(contact, events, policies, as_of=at(f"{WED} 14:00"))
+    moved = [*events, Event.tier_change(at(f"{WED} 14:01"), "basic")]
+    after = evaluate(contact, moved, policies, as_of=at(f"{WED} 14:01"))
+    # Counted on the hours in force when it finished (13-17): Mon 4 h + Tue 4 h + Wed 1 h.
+    assert before.cycle("first_response").elapsed_seconds == 9 * H
+    assert after.cycle("first_response") == before.cycle("first_response")
+
+
 # -- 3. a tier or priority change never erases a breach that happened ---
 def tiers_with_and_without_updates() -> dict[str, ClockPolicy]:
     with_updates = ClockPolicy([MetricTarget("periodic_update", H, None)], policy_id="gold")
