@@ -11,7 +11,7 @@ import importlib
 import time
 from pathlib import Path
 
-from benchmarks._runner import Result, machine, to_markdown
+from benchmarks._runner import Result, Spread, machine, spread_markdown, to_markdown
 
 # Every benchmarks/bench_<group>.py with a `run() -> list[Result]` is a group.
 GROUPS = {
@@ -29,14 +29,21 @@ def main() -> None:
     args = parser.parse_args()
     chosen = args.groups or list(GROUPS)
     results: list[Result] = []
+    spreads: list[Spread] = []
     for group in chosen:
         if group not in GROUPS:
             parser.error(f"unknown group {group!r}; choose from {', '.join(GROUPS)}")
         started = time.perf_counter()
         module = importlib.import_module(GROUPS[group])
         results.extend(module.run())
+        if hasattr(module, "run_spread"):  # interleaved rounds against the strongest baselines
+            spreads.extend(module.run_spread())
         print(f"# {group}: done in {time.perf_counter() - started:.1f} s", flush=True)
     table = to_markdown(results)
+    if spreads:
+        table += "\n\nInterleaved rounds (min / median / max per call):\n\n" + spread_markdown(
+            spreads
+        )
     print(machine())
     print(table)
     if args.markdown:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import platform
 import sys
+import time
 import timeit
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,3 +89,92 @@ def machine() -> str:
         f"Python {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs, {platform.system()}; {sys.implementation.name}"
     )
+
+
+@dataclass
+class Spread:
+    """Interleaved timings of one case: seconds per call for sla and each baseline, per round."""
+
+    group: str
+    case: str
+    times: dict[str, list[float]]  # name -> per-call seconds, one per round; "sla" first
+    load: tuple[float, float]  # 1-minute load average before and after
+    note: str = ""
+
+
+def interleaved(
+    group: str,
+    case: str,
+    fns: dict[str, Callable[[], object]],
+    *,
+    check: Callable[[object, object], bool] | None = None,
+    rounds: int = 11,
+    batch_seconds: float = 0.02,
+    note: str = "",
+) -> Spread:
+    """Time ``fns`` (``"sla"`` first, then its baselines) in alternating rounds.
+
+    Each round times one batch of each function (about ``batch_seconds`` each,
+    the order rotated every round), so a burst of load from other jobs falls on
+    all of them alike. ``check`` compares every baseline's answer with sla's
+    before timing. The result keeps every round: report min / median / max,
+    never the best run alone.
+    """
+    import os
+
+    names = list(fns)
+    reference = fns[names[0]]()
+    for name in names[1:]:
+        if check is not None and not check(reference, fns[name]()):
+            raise AssertionError(f"{group}/{case}: {name} disagrees with sla")
+    numbers = {}
+    for name, fn in fns.items():
+        timer = timeit.Timer(fn, setup="gc.enable()", globals={"gc": gc})
+        number, took = timer.autorange()
+        numbers[name] = max(1, int(number * batch_seconds / max(took, 1e-9)))
+    load_before = os.getloadavg()[0]
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            timer = timeit.Timer(
+                fns[name], setup="gc.enable()", timer=time.thread_time, globals={"gc": gc}
+            )
+            times[name].append(timer.timeit(numbers[name]) / numbers[name])
+    return Spread(group, case, times, (load_before, os.getloadavg()[0]), note)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def spread_markdown(spreads: list[Spread]) -> str:
+    """One row per baseline: sla and baseline min / median / max, and the ratio of medians.
+
+    "peer / sla" is baseline median / sla median (above 1: sla faster); the
+    range in brackets is the lowest and highest ratio within one round.
+    """
+    lines = [
+        "| case | sla min / median / max | baseline | baseline min / median / max "
+        "| peer / sla (median; per-round range) | load |",
+        "|---|---:|---|---:|---:|---:|",
+    ]
+
+    def three(values: list[float]) -> str:
+        return " / ".join(_fmt_time(v) for v in (min(values), _median(values), max(values)))
+
+    for s in spreads:
+        names = list(s.times)
+        ours = s.times[names[0]]
+        for name in names[1:]:
+            theirs = s.times[name]
+            per_round = [t / o for t, o in zip(theirs, ours, strict=True)]
+            lines.append(
+                f"| {s.case} | {three(ours)} | {name} | {three(theirs)} "
+                f"| {_median(theirs) / _median(ours):.2f}x "
+                f"({min(per_round):.2f}-{max(per_round):.2f}) "
+                f"| {s.load[0]:.1f}-{s.load[1]:.1f} |"
+            )
+    return "\n".join(lines)

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from benchmarks._runner import Result, compare, per_call
+from benchmarks._runner import Result, Spread, compare, interleaved, per_call
 from sla.economics import Queue, agents_for_many
 from sla.economics._erlang_a import required_agents_a
 
@@ -47,26 +47,57 @@ def _chain_agents(a: float, r: float, target: float, t: float) -> int:
     return n
 
 
-def run() -> list[Result]:
+def numpy_erlang_c_agents(a: float, within_over_aht: float, target: float) -> int:
+    """Erlang C staffing as one vectorized numpy/scipy formula over candidate counts.
+
+    Erlang B from the Poisson distribution, ``B(n) = pmf(n) / cdf(n)`` (scipy's
+    ``pdtr`` and ``gammaln``), for every ``n`` from ``floor(a) + 1`` over a window
+    of ``10 sqrt(a) + 30`` agents at once; then Erlang C and the service level,
+    and the first ``n`` meeting the target.
+    """
+    from scipy.special import gammaln, pdtr
+
+    n = np.arange(math.floor(a) + 1, math.floor(a) + 31 + 10 * math.ceil(math.sqrt(a)))
+    b = np.exp(n * math.log(a) - a - gammaln(n + 1.0)) / pdtr(n, a)
+    c = n * b / (n - a * (1.0 - b))
+    ok = 1.0 - c * np.exp(-(n - a) * within_over_aht) >= target
+    return int(n[np.argmax(ok)])
+
+
+def run_spread() -> list[Spread]:
+    """Erlang C staffing: sla, pyworkforce and a vectorized numpy/scipy formula, interleaved."""
     from pyworkforce.queuing import ErlangC
 
-    results = []
+    spreads = []
     within = timedelta(seconds=20)
     for erlangs in (10, 100, 1_000, 10_000):
         q = _queue(erlangs)
         peer = ErlangC(
             transactions=q.calls, aht=AHT_S / 60, asa=20 / 60, interval=30, shrinkage=0.0
         )
-        results.append(
-            compare(
+        spreads.append(
+            interleaved(
                 "economics",
                 f"Erlang C agents, {erlangs:,} E (80/20)",
-                lambda q=q: int(q.agents_for(service_level=0.8, within=within)),
-                {"pyworkforce ErlangC": lambda p=peer: p.required_positions(0.8)["raw_positions"]},
+                {
+                    "sla": lambda q=q: int(q.agents_for(service_level=0.8, within=within)),
+                    "pyworkforce ErlangC": lambda p=peer: p.required_positions(0.8)[
+                        "raw_positions"
+                    ],
+                    "numpy/scipy formula": lambda e=erlangs: numpy_erlang_c_agents(
+                        float(e), 20 / AHT_S, 0.8
+                    ),
+                },
                 check=lambda ours, theirs: ours == theirs,
-                repeat=3,
+                rounds=9,
             )
         )
+    return spreads
+
+
+def run() -> list[Result]:
+    results = []
+    within = timedelta(seconds=20)
     # Erlang A: exact staffing, patience 60 s, 80 % of offered answered in 20 s.
     r, t = 60 / AHT_S, 20 / AHT_S
     for erlangs in (10, 100, 1_000):

@@ -15,9 +15,12 @@ HEADER = """# Benchmarks
 
 Speed is measured here, side by side with peer libraries in one process, and
 never asserted in timed tests. Each section says the command that produced it;
-every number below was measured on the project's 2-core machine (often shared
-with other jobs while measuring, so absolute times are noisy: the ratios come
-from one run). Run the whole suite with `python -m benchmarks`, one group with
+every number below was measured on the project's 2-core machine, often shared
+with other jobs while measuring, so absolute times are noisy: each section states
+the load. Where a section gives min / median / max, the cases were timed in
+interleaved rounds (`interleaved` in `benchmarks/_runner.py`) so that load falls
+on sla and its baselines alike; a single figure is a best of a few repeats and
+is not a typical time. Run the whole suite with `python -m benchmarks`, one group with
 `python -m benchmarks <group>`, and rebuild this page with
 `python -m benchmarks.collect`.
 

@@ -392,51 +392,54 @@ class Money:
         >>> Money("-0.05", "EUR").allocate([1, 1])
         [Money('-0.03', 'EUR'), Money('-0.02', 'EUR')]
         """
-        if isinstance(weights, (str, bytes)) or not isinstance(weights, Iterable):
-            raise MoneyError("weights must be a sequence of numbers", field="weights")
-        values: list[Decimal] = []
-        for i, weight in enumerate(weights):
-            value = _to_decimal(weight, field=f"weights[{i}]")
-            if value < 0:
-                raise MoneyError(f"weight {weight!r} is negative", field=f"weights[{i}]")
-            values.append(value)
-        if not values:
-            raise MoneyError("need at least one weight", field="weights")
-        positive = [v for v in values if v]
-        if positive:
-            span = max(v.adjusted() for v in positive) - min(
-                int(v.as_tuple().exponent) for v in positive
-            )
-            if span > _WEIGHT_SPAN:
-                raise MoneyError(
-                    f"weights span {span} digits (more than {_WEIGHT_SPAN}); the smallest "
-                    "could never receive a minor unit: scale or drop them",
-                    field="weights",
-                )
-        values = [v if v else Decimal(0) for v in values]
-        # Scale the weights to integers on a common exponent: all math below is exact ints.
-        exponent = min(int(v.as_tuple().exponent) for v in values if v) if positive else 0
-        ints = [int(v.scaleb(-exponent, context=_CTX)) for v in values]
+        ints = weights if type(weights) is list or type(weights) is tuple else None
+        if ints:  # plain ints >= 0 below 10**1001 need no scaling (the usual case)
+            for w in ints:
+                if type(w) is not int or w < 0 or w >= _INT_WEIGHT_BOUND:
+                    ints = None
+                    break
+        if not ints:
+            ints = _scaled_weights(weights)
         total_weight = sum(ints)
         if total_weight == 0:
             raise MoneyError("at least one weight must be positive", field="weights")
-        total = self.to_minor(rounding)
-        sign = -1 if total < 0 else 1
-        units = abs(total)
-        parts: list[int] = []
-        remainders: list[int] = []
-        for w in ints:
-            q, r = divmod(units * w, total_weight)
-            parts.append(q)
-            remainders.append(r)
+        cur = self._currency
+        if rounding == decimal.ROUND_HALF_EVEN and cur.has_minor_unit:
+            # to_minor() without the intermediate rounded Money (same quantize, same traps).
+            try:
+                total = int(
+                    self._amount.quantize(cur._quantum, rounding, _CTX).scaleb(
+                        cur.minor_units, _CTX
+                    )
+                )
+            except ArithmeticError as error:
+                raise _overflow(error, f"{self._amount:E} in minor units") from None
+        else:
+            total = self.to_minor(rounding)
+        units = -total if total < 0 else total
+        # Every share rounded toward zero, in exact integers of minor units.
+        parts = [units * w // total_weight for w in ints]
         left = units - sum(parts)
         if left:
             # Largest remainder first; ties go to the earlier part.
-            order = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
-            for i in order[:left]:
-                parts[i] += 1
-        cur = self._currency
-        return [Money._of(Decimal(sign * p).scaleb(-cur.minor_units), cur) for p in parts]
+            remainders = [units * w % total_weight for w in ints]
+            if left == 1:
+                parts[remainders.index(max(remainders))] += 1  # index() finds the earliest
+            else:
+                # The sort is stable and ``reverse=True`` keeps equal keys in order.
+                for i in sorted(range(len(parts)), key=remainders.__getitem__, reverse=True)[:left]:
+                    parts[i] += 1
+        if total < 0:
+            parts = [-p for p in parts]
+        # p minor units = p * quantum, exact at the context's full precision.
+        to_amount, quantum = _CTX.multiply, cur._quantum
+        result: list[Money] = []
+        for p in parts:
+            part = _new(Money)
+            _set_amount(part, to_amount(p, quantum))
+            _set_currency(part, cur)
+            result.append(part)
+        return result
 
     def split(self, n: SupportsIndex, rounding: str = decimal.ROUND_HALF_EVEN) -> list[Money]:
         """Split into ``n`` equal parts (differing by at most one minor unit)."""
@@ -564,6 +567,39 @@ class Money:
 
 def _code_like(text: str) -> bool:
     return len(text) == 3 and text.isascii() and text.isalpha() and text.isupper()
+
+
+#: Plain int weights below this are within the digit span (``_WEIGHT_SPAN``) by construction.
+_INT_WEIGHT_BOUND: Final = 10 ** (_WEIGHT_SPAN + 1)
+
+
+def _scaled_weights(weights: object) -> list[int]:
+    """Validate allocation weights and scale them to integers on a common exponent."""
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, Iterable):
+        raise MoneyError("weights must be a sequence of numbers", field="weights")
+    values: list[Decimal] = []
+    for i, weight in enumerate(weights):
+        value = _to_decimal(weight, field=f"weights[{i}]")
+        if value < 0:
+            raise MoneyError(f"weight {weight!r} is negative", field=f"weights[{i}]")
+        values.append(value)
+    if not values:
+        raise MoneyError("need at least one weight", field="weights")
+    positive = [v for v in values if v]
+    if positive:
+        span = max(v.adjusted() for v in positive) - min(
+            int(v.as_tuple().exponent) for v in positive
+        )
+        if span > _WEIGHT_SPAN:
+            raise MoneyError(
+                f"weights span {span} digits (more than {_WEIGHT_SPAN}); the smallest "
+                "could never receive a minor unit: scale or drop them",
+                field="weights",
+            )
+    values = [v if v else Decimal(0) for v in values]
+    # Scale the weights to integers on a common exponent: all math is then exact ints.
+    exponent = min(int(v.as_tuple().exponent) for v in values if v) if positive else 0
+    return [int(v.scaleb(-exponent, context=_CTX)) for v in values]
 
 
 _new = object.__new__

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from sla._errors import EconomicsError
 
 __all__ = [
+    "agents_for_service_level",
     "check_agents",
     "erlang_b",
     "erlang_b_start",
@@ -40,6 +41,7 @@ __all__ = [
     "erlang_c_from_b",
     "required_agents",
     "required_agents_array",
+    "search_steps",
 ]
 
 #: Below this many agents the plain recursion from ``B(0) = 1`` is cheaper than numpy.
@@ -48,6 +50,12 @@ _SUM_FROM: Final = 64
 #: ``0, 1, 2, ...`` as floats, grown on demand: the ``j - 1`` of the sum's ratios.
 _offsets: npt.NDArray[np.float64] = np.arange(4096.0)
 
+
+#: ``1.0, 2.0, ..., 64.0``: the counts of the inlined recursion, as exact floats.
+_COUNTS: Final = tuple(float(k) for k in range(1, _SUM_FROM + 1))
+
+_product: Final = np.multiply.accumulate
+_running_sum: Final = np.add.accumulate
 
 #: Elements per block when many sums are taken at once (bounds the memory used).
 _ROW_BUDGET: Final = 1 << 20
@@ -101,9 +109,12 @@ def check_traffic(traffic: object, field: str = "traffic") -> float:
 
 def _b_sum(s: int, traffic: float) -> float:
     """``B(s)`` for ``_SUM_FROM <= s <= traffic`` from the truncated unrolled sum."""
-    x = (float(s) - _offsets_upto(_sum_terms(s))) / traffic
-    np.multiply.accumulate(x, out=x)
-    return 1.0 / (1.0 + float(np.add.accumulate(x)[-1]))
+    # In place after the first subtraction: fewer temporaries, the very same bits.
+    x = np.subtract(float(s), _offsets_upto(_sum_terms(s)))
+    np.divide(x, traffic, x)
+    _product(x, 0, None, x)  # positional axis, dtype, out: the cheapest call
+    _running_sum(x, 0, None, x)
+    return 1.0 / (1.0 + float(x[-1]))
 
 
 def _b_sum_rows(
@@ -184,6 +195,49 @@ def _sl(n: int, a: float, c: float, within_over_aht: float) -> float:
     return 1.0 - c * math.exp(-(n - a) * within_over_aht)
 
 
+def agents_for_service_level(a: float, t: float, service_level: float) -> tuple[int, float]:
+    """The hot path of :func:`required_agents` for a service level alone: ``(n, C(n))``.
+
+    The same arithmetic, step for step, in plain floats and without building the
+    explanation's steps: below :data:`_SUM_FROM` Erlangs the recursion from
+    ``B(0) = 1`` is inlined; above, Erlang B at ``floor(a)`` comes from the
+    unrolled sum (:func:`_b_sum`).  ``a > 0`` is finite, ``t > 0`` and the
+    target is in (0, 1), all checked by the caller.  A property test checks
+    that it agrees exactly with the general search of :func:`required_agents`.
+    """
+    if a == 0.0:
+        return 0, 0.0
+    s = math.floor(a)
+    n = s + 1
+    if s < _SUM_FROM:
+        b = 1.0
+        for k in _COUNTS[:n]:
+            b = a * b / (k + a * b)
+    else:
+        b = _b_sum(s, a)
+        b = a * b / (n + a * b)
+    # The count as a float: every int n below 2**53 converts exactly, so the
+    # arithmetic is the same, without converting n in each expression.
+    m = float(n)
+    exp = math.exp
+    while True:
+        c = m * b / (m - a * (1.0 - b))
+        if 1.0 - c * exp(-(m - a) * t) >= service_level:
+            return int(m), c
+        m += 1.0
+        b = a * b / (m + a * b)
+
+
+def search_steps(start: int, n: int, c: float, *, occupancy: bool = False) -> list[str]:
+    """The explanation's steps of a staffing search that started at ``start``."""
+    if n == 0:
+        return ["no traffic: no agents are needed"]
+    return [
+        f"start at n={start} (smallest stable count{' / occupancy bound' if occupancy else ''})",
+        f"n={n}: every target met (wait probability {c:.6g})",
+    ]
+
+
 def required_agents(
     traffic: float,
     *,
@@ -197,12 +251,22 @@ def required_agents(
 
     Starts at the smallest stable count (``floor(a) + 1``, or the occupancy
     bound if larger), gets Erlang B there in O(sqrt(a)) and then steps B upward
-    in O(1) per agent.
+    in O(1) per agent.  A service level alone takes
+    :func:`agents_for_service_level`.
     """
     a = traffic
     if a == 0.0:
-        return 0, 0.0, ["no traffic: no agents are needed"]
+        return 0, 0.0, search_steps(0, 0, 0.0)
     n = math.floor(a) + 1
+    if (
+        service_level is not None
+        and within_over_aht is not None
+        and max_asa_over_aht is None
+        and max_wait_probability is None
+        and max_occupancy is None
+    ):
+        found, c = agents_for_service_level(a, within_over_aht, service_level)
+        return found, c, search_steps(n, found, c)
     if max_occupancy is not None:
         occ_n = max(1, math.ceil(a / max_occupancy))
         while occ_n > 1 and a / (occ_n - 1) <= max_occupancy:
@@ -210,43 +274,25 @@ def required_agents(
         while a / occ_n > max_occupancy:
             occ_n += 1
         n = max(n, occ_n)
+    start = n
     b = _b_raw(n, a)
-    steps = [
-        f"start at n={n} (smallest stable count{' / occupancy bound' if max_occupancy else ''})"
-    ]
-    # Same arithmetic as erlang_c_from_b and _sl (n > a throughout), inlined: at
-    # 1,000 Erlangs and up these checks are a good part of the time left.
+    # Same arithmetic as erlang_c_from_b and _sl (n > a throughout), inlined.
     exp = math.exp
-    if (
-        service_level is not None
-        and within_over_aht is not None
-        and max_asa_over_aht is None
-        and max_wait_probability is None
-    ):
-        t = within_over_aht
-        while True:  # the usual case, a service level alone
-            c = n * b / (n - a * (1.0 - b))
-            if 1.0 - c * exp(-(n - a) * t) >= service_level:
-                break
-            n += 1
-            b = a * b / (n + a * b)
-    else:
-        while True:
-            c = n * b / (n - a * (1.0 - b))
-            if (
-                (
-                    service_level is None
-                    or within_over_aht is None
-                    or 1.0 - c * exp(-(n - a) * within_over_aht) >= service_level
-                )
-                and (max_asa_over_aht is None or c / (n - a) <= max_asa_over_aht)
-                and (max_wait_probability is None or c <= max_wait_probability)
-            ):
-                break
-            n += 1
-            b = a * b / (n + a * b)
-    steps.append(f"n={n}: every target met (wait probability {c:.6g})")
-    return n, c, steps
+    while True:
+        c = n * b / (n - a * (1.0 - b))
+        if (
+            (
+                service_level is None
+                or within_over_aht is None
+                or 1.0 - c * exp(-(n - a) * within_over_aht) >= service_level
+            )
+            and (max_asa_over_aht is None or c / (n - a) <= max_asa_over_aht)
+            and (max_wait_probability is None or c <= max_wait_probability)
+        ):
+            break
+        n += 1
+        b = a * b / (n + a * b)
+    return n, c, search_steps(start, n, c, occupancy=max_occupancy is not None)
 
 
 def required_agents_array(

@@ -27,6 +27,10 @@ __all__ = ["Queue", "agents_for_many", "scheduled_agents", "traffic"]
 
 Among = Literal["offered", "served"]
 
+_NO_TIME = timedelta(0)
+_new_int = int.__new__
+_ERLANG_C_SEARCH = "smallest n > a with SL(n) >= target, ASA(n) <= max, a/n <= max occupancy"
+
 #: Paid hours are rounded to this many decimal places (ROUND_HALF_EVEN) where
 #: float staffing meets exact money.
 HOURS_PLACES = Decimal("0.000001")
@@ -385,6 +389,20 @@ class Queue:
         ``patience``, ``customers`` and ``seed``) meet every target; its
         ``explain()`` lists each candidate with its 95 % confidence interval.
         """
+        if (
+            type(service_level) is float
+            and type(within) is timedelta
+            and max_asa is None
+            and max_abandon is None
+            and max_occupancy is None
+            and self.patience is None
+            and check == "formula"
+            and service is None
+            and patience is None
+            and 0.0 < service_level < 1.0
+            and within > _NO_TIME
+        ):
+            return self._agents_for_service_level(service_level, within)
         problems: list[Problem] = []
         aht_s = self.aht.total_seconds()
         sl = (
@@ -427,7 +445,7 @@ class Queue:
                 max_asa_over_aht=None if asa is None else asa / aht_s,
                 max_occupancy=occ,
             )
-            formula = "smallest n > a with SL(n) >= target, ASA(n) <= max, a/n <= max occupancy"
+            formula = _ERLANG_C_SEARCH
         else:
             n, _, steps = required_agents_a(
                 a,
@@ -460,6 +478,28 @@ class Queue:
                 seed=seed,
             )
         return Count(n, why)
+
+    def _agents_for_service_level(self, sl: float, within: timedelta) -> Count:
+        """:meth:`agents_for` for a valid float service level alone, without patience.
+
+        The hot path: no problem list, no steps until ``explain()`` is asked
+        for; the same floats as the general path (a test checks they agree).
+        """
+        aht_s = self.aht.total_seconds()
+        t = within.total_seconds() / aht_s
+        a = float(self.calls) * aht_s / self.interval.total_seconds()
+        n, c = ec.agents_for_service_level(a, t, sl)
+
+        def why() -> Explanation:
+            inputs = {**self._inputs(n), "target service level": sl, "within / AHT": t}
+            inputs.pop("agents n")
+            inputs.update({"max ASA (s)": None, "max abandon": None, "max occupancy": None})
+            steps = ec.search_steps(math.floor(a) + 1, n, c)
+            return explanation("agents required", n, _ERLANG_C_SEARCH, inputs, steps)
+
+        count = _new_int(Count, n)  # Count(n, why) without its Python-level __new__
+        count._explanation = why
+        return count
 
     def staffing_curve(
         self,
