@@ -19,6 +19,7 @@ import attrs
 
 from sla._errors import SLAError
 from sla.report._costs import TierCosts, load_costs
+from sla.report._targets import queue_target
 
 __all__ = ["MonthResult", "TierMonth", "example_contracts", "run_month"]
 
@@ -52,6 +53,9 @@ class TierMonth:
     daily_service_level: dict[str, list[tuple[float, float]]] = attrs.field(factory=dict)
     #: The promised service level per metric (share), e.g. ``{"speed of answer": 0.8}``.
     service_level_targets: dict[str, float] = attrs.field(factory=dict)
+    #: Each costs-file queue's channels and the staffing target read from the contract
+    #: (:class:`sla.economics.VoiceTarget`, ``ChatTarget`` or ``WrittenTarget``).
+    queue_targets: tuple[tuple[tuple[str, ...], Any], ...] = ()
 
 
 @attrs.frozen
@@ -69,20 +73,12 @@ class MonthResult:
     notes: tuple[str, ...] = ()
 
 
-_TARGETS = {"voice": ("service_level", "within", "patience"),
-            "chat": ("service_level", "within", "concurrency"),
-            "written": ("respond_within", "share", "max_occupancy")}  # fmt: skip
-
-
-def _target(queue: Mapping[str, Any], field: str) -> Any:
-    from sla.economics import ChatTarget, VoiceTarget, WrittenTarget
-
-    model = queue.get("model")
-    kinds = {"voice": VoiceTarget, "chat": ChatTarget, "written": WrittenTarget}
-    if model not in kinds:
-        raise SLAError(f"model must be voice, chat or written, got {model!r}", field=field)
-    args = {k: queue[k] for k in _TARGETS[model] if k in queue}
-    return kinds[model](**args)
+def queue_targets(tier: Any, costs: TierCosts, code: str) -> tuple[Any, ...]:
+    """Each costs-file queue's staffing target, its times from the contract's ``tier``."""
+    return tuple(
+        queue_target(tier, queue, f"tiers.{code}.queues[{i}]")
+        for i, queue in enumerate(costs.queues)
+    )
 
 
 def _requests(contract: Any, mine: Any) -> int:
@@ -109,8 +105,8 @@ def _billed_usage(contract: Any, mine: Any, costs: TierCosts) -> int:
 
 
 def _paid_hours(
-    code: str, mine: Any, costs: TierCosts, coverage: Any, start: datetime, end: datetime,
-    interval: timedelta,
+    code: str, mine: Any, costs: TierCosts, targets: tuple[Any, ...], coverage: Any,
+    start: datetime, end: datetime, interval: timedelta,
 ) -> Any:  # fmt: skip
     """Each queue staffed per interval by its model; one roster of shifts covers their sum.
 
@@ -134,7 +130,6 @@ def _paid_hours(
     inbox = models.index("written") if "written" in models else None
     live = {i for i, m in enumerate(models) if m != "written"} if inbox is not None else set()
     for i, queue in enumerate(costs.queues):
-        field = f"tiers.{code}.queues[{i}]"
         take = channel.isin([str(c) for c in queue.get("channels", ())]).to_numpy()
         if i in live:
             take = take & ~closed
@@ -150,7 +145,7 @@ def _paid_hours(
             interval=interval,
             calendar=coverage,
         )
-        agents = _target(queue, field).agents(work)
+        agents = targets[i].agents(work)
         total = agents if total is None else total + agents
     if total is None:
         raise SLAError("give at least one queue", field=f"tiers.{code}.queues")
@@ -160,12 +155,12 @@ def _paid_hours(
 
 def _month_economics(
     code: str, contract: Any, mine: Any, bill: Any, requests: int, costs: TierCosts,
-    start: datetime, end: datetime, interval: timedelta,
+    targets: tuple[Any, ...], start: datetime, end: datetime, interval: timedelta,
 ) -> Any:  # fmt: skip
     from sla.economics import MonthEconomics, PeriodCosts
 
     coverage = contract.calendars[contract.tiers[code].coverage]
-    paid = _paid_hours(code, mine, costs, coverage, start, end, interval)
+    paid = _paid_hours(code, mine, costs, targets, coverage, start, end, interval)
     period_costs = PeriodCosts(costs.hour, costs.fixed, costs.bot_conversation)
     return MonthEconomics.from_invoice(
         paid, period_costs, bill, requests, bot_conversations=int(mine["bot_resolved"].sum())
@@ -207,6 +202,12 @@ def run_month(
     files = dict(contracts or example_contracts())
     step("loading contracts")
     compiled = {code: load(path).compile() for code, path in files.items()}
+    # The queues' targets come from the contracts: a conflicting costs file fails here.
+    staffed = {
+        code: queue_targets(contract.tiers[code], demo_costs.tiers[code], code)
+        for code, contract in compiled.items()
+        if code in demo_costs.tiers and code in contract.tiers
+    }
     policies: dict[str, Any] = {}
     targets: list[Any] = []
     for code, contract in compiled.items():
@@ -270,8 +271,8 @@ def run_month(
             bill = None if plan is None else invoice(plan, usage, mine_att, period)
             if count and bill is not None:
                 month_pnl = _month_economics(
-                    code, contract, mine, bill, requests, tier_costs, start, end,
-                    demo_costs.interval,
+                    code, contract, mine, bill, requests, tier_costs, staffed[code], start,
+                    end, demo_costs.interval,
                 )  # fmt: skip
         else:
             if contacts_table is not None:
@@ -306,6 +307,14 @@ def run_month(
             {k: sorted(v) for k, v in series.items()},
             {k: sorted(v) for k, v in levels.items()},
             goals,
+            tuple(
+                (tuple(str(c) for c in queue.get("channels", ())), target)
+                for queue, target in zip(
+                    demo_costs.tiers[code].queues if code in staffed else (),
+                    staffed.get(code, ()),
+                    strict=True,
+                )
+            ),
         )
     breached = cycles[cycles["status"] == "breached"].sort_values("breach_at")
     breaches = breached.head(200).to_dict("records")

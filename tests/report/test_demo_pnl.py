@@ -127,3 +127,79 @@ def test_no_tier_is_staffed_while_closed(month: MonthResult) -> None:
         assert paid.required[mask].any(), code
         # The roster never pays less than the lower bound sum_i ceil(n_i / 0.7) x 1/2 h.
         assert paid.hours >= Decimal(int(paid.required.sum())) / 2
+
+
+def test_each_queue_is_staffed_to_the_contracts_target(month: MonthResult) -> None:
+    # By hand from the example contracts (priority normal, the demo's documented choice):
+    # A (catalogue A, examples/contracts/tier_a.yaml): voice 80 % within 20 s (service
+    #   level), callbacks normal 1 h -> the queue staffs to 20 s; e-mail normal 1 h.
+    # B (catalogue B): first response normal 2 h, service level 90 % within 2 h.
+    # C (catalogue C): web chat each within 2 min, service level 80 % within 60 s -> 60 s;
+    #   web form within 8 h. Shares not promised (A e-mail, C web form) are the file's 90 %.
+    from datetime import timedelta
+
+    from sla.contracts import load
+    from sla.report._month import example_contracts
+    from sla.report._targets import PRIORITY, channel_promise
+
+    expected = {
+        ("A", ("voice", "callback")): (timedelta(seconds=20), 0.8),
+        ("A", ("email",)): (timedelta(hours=1), 0.9),
+        ("B", ("messenger", "email")): (timedelta(hours=2), 0.9),
+        ("C", ("web_chat",)): (timedelta(seconds=60), 0.8),
+        ("C", ("web_form",)): (timedelta(hours=8), 0.9),
+    }
+    found = {}
+    for code, tier in month.tiers.items():
+        assert tier.queue_targets, code
+        contract_tier = load(example_contracts()[code]).compile().tiers[code]
+        for channels, target in tier.queue_targets:
+            within = getattr(target, "within", None) or target.respond_within
+            share = getattr(target, "service_level", None) or target.share
+            found[(code, channels)] = (within, share)
+            # Never looser than any of its channels' per-contact target at normal priority.
+            for channel in channels:
+                per_contact = [
+                    t for t in contract_tier.targets_for(channel, PRIORITY)
+                    if str(t.metric) in ("speed_of_answer", "callback_time", "first_response")
+                ]  # fmt: skip
+                assert within <= per_contact[0].duration, (code, channel)
+            promise = min((channel_promise(contract_tier, c) for c in channels),
+                          key=lambda p: p.within if p else timedelta.max)  # fmt: skip
+            assert promise is not None
+            assert within == promise.within
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "index", "key", "value"),
+    [
+        ("A", 1, "respond_within", "4h"),  # the contract promises 1 h (normal)
+        ("C", 0, "within", "120s"),  # the contract's service level is 80 % within 60 s
+        ("B", 0, "share", 0.8),  # the contract's service level is 90 %
+    ],
+)
+def test_a_costs_file_contradicting_the_contract_is_refused(
+    tmp_path: Path, code: str, index: int, key: str, value: object
+) -> None:
+    from sla import SLAError
+
+    data = yaml.safe_load(EXAMPLES.read_text())
+    data["tiers"][code]["queues"][index][key] = value
+    bad = tmp_path / "costs.yaml"
+    bad.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(SLAError) as caught:
+        run_month(costs=bad)
+    assert caught.value.field == f"tiers.{code}.queues[{index}].{key}"
+
+
+def test_a_share_the_contract_does_not_promise_must_be_given(tmp_path: Path) -> None:
+    from sla import SLAError
+
+    data = yaml.safe_load(EXAMPLES.read_text())
+    del data["tiers"]["C"]["queues"][1]["share"]
+    bad = tmp_path / "costs.yaml"
+    bad.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(SLAError) as caught:
+        run_month(costs=bad)
+    assert caught.value.field == "tiers.C.queues[1].share"
