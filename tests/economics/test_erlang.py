@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sla import EconomicsError
@@ -154,6 +154,7 @@ def test_erlang_a_tends_to_erlang_c_as_patience_grows() -> None:
 
 
 @settings(max_examples=30)
+@example([5e-324, 10.0], 0.5, 5, None)  # a load below the smallest float is refused by both
 @given(
     st.lists(st.floats(min_value=0.0, max_value=3000.0), min_size=1, max_size=40),
     S.targets,
@@ -165,6 +166,17 @@ def test_vectorized_agrees_exactly_with_scalar(
 ) -> None:
     interval, aht = timedelta(minutes=15), timedelta(seconds=200)
     within = timedelta(seconds=within_s)
+    underflow = [c for c in calls if c > 0 and c * 200 / 900 == 0]
+    if underflow:  # calls whose load reads as 0 Erlangs: both paths refuse them
+        with pytest.raises(EconomicsError, match="smallest float"):
+            agents_for_many(
+                calls, interval, aht, service_level=target, within=within, max_occupancy=occ
+            )
+        with pytest.raises(EconomicsError, match="calls"):
+            Queue(calls=underflow[0], interval=interval, aht=aht).agents_for(
+                service_level=target, within=within, max_occupancy=occ
+            )
+        return
     got = agents_for_many(
         calls, interval, aht, service_level=target, within=within, max_occupancy=occ
     )
