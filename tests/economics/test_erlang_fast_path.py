@@ -45,7 +45,8 @@ def test_fast_path_equals_general_search(a: float, t: float, sl: float) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    calls=st.floats(min_value=0.0, max_value=20_000.0, allow_nan=False),
+    # Subnormal calls make a load that underflows to 0: refused (test_erlang covers it).
+    calls=st.floats(min_value=0.0, max_value=20_000.0, allow_nan=False, allow_subnormal=False),
     aht_s=st.integers(min_value=10, max_value=1_800),
     within_s=st.integers(min_value=1, max_value=600),
     sl=S.targets,
