@@ -44,7 +44,16 @@ from sla.pricing._common import (
 from sla.pricing._tiers import PriceBand as PriceBand
 from sla.pricing._tiers import check_tiers as check_tiers
 from sla.pricing._tiers import tiers_up_to as tiers_up_to
-from sla.pricing._vector import Column, Scaled, digits, div_round, money_digits, scaled, widen
+from sla.pricing._vector import (
+    Column,
+    Scaled,
+    digits,
+    div_round,
+    graduated_sum,
+    money_digits,
+    scaled,
+    widen,
+)
 
 __all__ = [
     "ChargeModel",
@@ -402,20 +411,11 @@ class Graduated(_Tiered):
 
     def charge_many(self, quantities: Column, scale: int) -> Scaled:
         units, us, prices, flats, p = self._columns(quantities, scale)
-        total = np.zeros_like(units)
-        for i, t in enumerate(self.tiers):
-            lo = scaled(t.lower, us)
-            width = units - lo
-            if t.upper is not None:
-                width = np.minimum(width, scaled(t.upper, us) - lo)
-            width = np.maximum(width, 0)
-            total = total + width * prices[i]
-            if flats[i]:
-                entered = width > 0
-                if i == 0 and self.flat_at_zero:
-                    entered = entered | (units == 0)
-                total = total + entered * flats[i]
-        return total, us + p
+        bounds = [
+            (scaled(t.lower, us), None if t.upper is None else scaled(t.upper, us))
+            for t in self.tiers
+        ]
+        return graduated_sum(units, bounds, prices, flats, self.flat_at_zero), us + p
 
     def steps(self, quantity: Number) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)

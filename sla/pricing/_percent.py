@@ -38,7 +38,16 @@ from sla.pricing._common import (
     total_of,
 )
 from sla.pricing._models import ChargeModel
-from sla.pricing._vector import Column, Scaled, digits, money_digits, rescale, scaled, widen
+from sla.pricing._vector import (
+    Column,
+    Scaled,
+    digits,
+    graduated_sum,
+    money_digits,
+    rescale,
+    scaled,
+    widen,
+)
 
 __all__ = ["GraduatedPercentage", "GreaterOf", "PercentTier", "Percentage"]
 
@@ -387,20 +396,11 @@ class GraduatedPercentage:
         rates = [scaled(t.rate, r) * 10 ** (out - qs - r) for t in self.tiers]
         flats = [0 if t.flat is None else scaled(t.flat.amount, out) for t in self.tiers]
         amounts = widen(amounts, max(rates), sum(flats))
-        total = np.zeros_like(amounts)
-        for i, t in enumerate(self.tiers):
-            lo = scaled(t.lower, qs)
-            part = amounts - lo
-            if t.upper is not None:
-                part = np.minimum(part, scaled(t.upper, qs) - lo)
-            part = np.maximum(part, 0)
-            total = total + part * rates[i]
-            if flats[i]:
-                entered = part > 0
-                if i == 0 and self.flat_at_zero:
-                    entered = entered | (amounts == 0)
-                total = total + entered * flats[i]
-        return total, out
+        bands = [
+            (scaled(t.lower, qs), None if t.upper is None else scaled(t.upper, qs))
+            for t in self.tiers
+        ]
+        return graduated_sum(amounts, bands, rates, flats, self.flat_at_zero), out
 
     def explain(self, quantity: Number | Money) -> Explanation:
         """:meth:`charge` explained band by band."""

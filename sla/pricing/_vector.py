@@ -9,6 +9,7 @@ slower, still exact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeAlias
 
@@ -17,7 +18,16 @@ import numpy as np
 from sla._errors import PricingError
 from sla.money import Money
 
-__all__ = ["Column", "Scaled", "digits", "div_round", "money_digits", "scaled", "widen"]
+__all__ = [
+    "Column",
+    "Scaled",
+    "digits",
+    "div_round",
+    "graduated_sum",
+    "money_digits",
+    "scaled",
+    "widen",
+]
 
 #: A numpy array of int64 (or Python ints, ``dtype=object``).
 Column: TypeAlias = Any
@@ -79,3 +89,30 @@ def rescale(amounts: Scaled, scale: int) -> Column:
     if have > scale:
         raise PricingError(f"cannot lower scale {have} to {scale} exactly", field="scale")
     return column * 10 ** (scale - have) if scale > have else column
+
+
+def graduated_sum(
+    values: Column,
+    bounds: Sequence[tuple[int, int | None]],
+    rates: Sequence[int],
+    flats: Sequence[int],
+    flat_at_zero: bool,
+) -> Column:
+    """Graduated bands over a column: each band's width times its rate, plus its flat fee
+    where the value enters the band (the first band's also at zero with ``flat_at_zero``).
+
+    ``bounds`` are the bands' ``(lower, upper)`` on the same integer scale as ``values``.
+    """
+    total = np.zeros_like(values)
+    for i, (lo, hi) in enumerate(bounds):
+        width = values - lo
+        if hi is not None:
+            width = np.minimum(width, hi - lo)
+        width = np.maximum(width, 0)
+        total = total + width * rates[i]
+        if flats[i]:
+            entered = width > 0
+            if i == 0 and flat_at_zero:
+                entered = entered | (values == 0)
+            total = total + entered * flats[i]
+    return total
