@@ -185,7 +185,7 @@ def economics(
     ] = "90s",
     fcr: Annotated[str, typer.Option("--fcr", help="First-contact resolution share.")] = "1",
     open_hours: Annotated[
-        int, typer.Option("--open-hours-month", help="Open hours per month.")
+        int, typer.Option("--open-hours-month", help="Open hours per month (spreads a per-tier-month fee over them).")
     ] = 730,
     vary_aht: Annotated[
         list[str] | None, typer.Option("--vary-aht", help="What-if AHT (repeatable).")
@@ -264,7 +264,7 @@ def economics(
     if json_output:
         emit_json({"outcome": row, "explain": list(outcome.steps), "what_if": table})
         return
-    print_mapping(_readable(row), title="Unit economics (per contact, per month)")
+    print_mapping(_readable(row), title="Unit economics of one interval (per contact)")
     if table:
         headers = list(table[0])
         print_table(
@@ -285,7 +285,7 @@ def _readable(row: dict[str, Any]) -> dict[str, str]:
     return shown
 
 
-_MONEY = ("cost_per_contact", "revenue_per_contact", "margin_per_contact", "contribution_month",
+_MONEY = ("cost_per_contact", "revenue_per_contact", "margin_per_contact",
           "break_even_price", "agent_hour", "price")  # fmt: skip
 _SHARES = ("achieved_service_level", "occupancy", "margin_share", "service_level")
 

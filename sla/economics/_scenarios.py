@@ -101,14 +101,18 @@ def what_if(tier: TierEconomics, **variations: Sequence[object]) -> RowTable:
 
 
 def sensitivity(tier: TierEconomics, change: float = 0.10) -> RowTable:
-    """Which input moves monthly contribution most: each input -change and +change.
+    """Which input moves the margin per contact most: each input -change and +change.
 
     Inputs: volume, AHT, agent hour, price and (if the tier has one) the
-    deflection share. Rows are sorted by swing, largest first.
+    deflection share. ``margin_low`` / ``margin_base`` / ``margin_high`` are
+    the interval's margin per contact (Decimal) at -change, as given and at
+    +change; ``swing`` is ``|high - low|``, the whole range. Rows are sorted by
+    swing, largest first. What the same changes do to a month's result is
+    :func:`launch_table` (every interval staffed on its own).
     """
     if not 0 < change < 1:
         raise EconomicsError(f"change must be in (0, 1), got {change}", field="change")
-    base = tier.outcome().contribution_month
+    base = tier.outcome().margin_per_contact
     d = Decimal(repr(change))
     cases: list[tuple[str, Callable[[int], TierEconomics]]] = [
         ("volume", lambda s: _volume(tier, 1 + s * change)),
@@ -123,15 +127,15 @@ def sensitivity(tier: TierEconomics, change: float = 0.10) -> RowTable:
         )
     rows: list[dict[str, Any]] = []
     for name, build in cases:
-        low = build(-1).outcome().contribution_month
-        high = build(+1).outcome().contribution_month
+        low = build(-1).outcome().margin_per_contact
+        high = build(+1).outcome().margin_per_contact
         rows.append(
             {
                 "input": name,
                 "change": change,
-                "contribution_low": low.amount,
-                "contribution_base": base.amount,
-                "contribution_high": high.amount,
+                "margin_low": low.amount,
+                "margin_base": base.amount,
+                "margin_high": high.amount,
                 "swing": abs(high - low).amount,
                 "currency": base.currency.code,
             }

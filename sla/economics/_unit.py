@@ -1,5 +1,9 @@
-"""Unit economics of a tier: staffing -> cost per contact; price -> revenue per contact;
-margin, contribution, break-even handle time, price and volume; deflection, FCR, training."""
+"""Unit economics of a tier in one interval: staffing -> cost per contact; price -> revenue
+per contact; margin, break-even handle time, price and volume; deflection, FCR.
+
+This is the model of *one* interval (a busy half hour, say). A month is not that
+interval repeated: staff every interval on its own with :class:`Workload` and
+price the period with :class:`MonthEconomics` (``sla.economics._period``)."""
 
 from __future__ import annotations
 
@@ -130,7 +134,8 @@ class Deflection:
 
 @attrs.frozen(slots=True)
 class Outcome:
-    """The economics of one tier in one representative interval, scaled to a month."""
+    """The economics of one tier in one interval, per contact (a month is
+    :class:`MonthEconomics`, never this interval repeated)."""
 
     agents: Count
     scheduled_agents: Figure
@@ -143,9 +148,6 @@ class Outcome:
     revenue_per_contact: Money
     margin_per_contact: Money
     margin_share: Decimal
-    cost_month: Money
-    revenue_month: Money
-    contribution_month: Money
     steps: tuple[str, ...]
     inputs: tuple[tuple[str, str], ...]
 
@@ -172,7 +174,6 @@ class Outcome:
             "revenue_per_contact": self.revenue_per_contact.amount,
             "margin_per_contact": self.margin_per_contact.amount,
             "margin_share": self.margin_share,
-            "contribution_month": self.contribution_month.amount,
             "currency": self.cost_per_contact.currency.code,
         }
 
@@ -183,7 +184,8 @@ class TierEconomics:
 
     ``fcr`` is the first-contact resolution of the contacts in ``queue``
     (repeat contacts are already in ``queue.calls``); ``open_hours_month``
-    scales an interval to a month (730 h = 24/7).
+    spreads a :class:`PerTierMonth` fee over the month's open hours (730 h =
+    24/7) to price one interval.
     """
 
     queue: Queue
@@ -253,7 +255,7 @@ class TierEconomics:
     # -- the model -----------------------------------------------------------
 
     def outcome(self) -> Outcome:
-        """Staff the interval and price it: cost, revenue and margin per contact and per month."""
+        """Staff the interval and price it: cost, revenue and margin per contact."""
         q, costs = self.queue, self.costs
         cur = costs.agent_hour.currency
         zero = Money.zero(cur)
@@ -342,8 +344,6 @@ class TierEconomics:
         steps.append(f"revenue_per_contact: {revenue} / {calls} = {revenue_pc}")
         steps.append(f"margin_per_contact: {revenue_pc} - {cost_pc} = {margin_pc}")
         margin_share = margin_pc.ratio(revenue_pc) if revenue_pc else Decimal(0)
-        intervals = Decimal(self.open_hours_month) / interval_h
-        steps.append(f"contribution_month: (revenue - cost) * {intervals} intervals")
         inputs = (
             ("calls per interval", str(calls)),
             ("interval", str(q.interval)),
@@ -367,9 +367,6 @@ class TierEconomics:
             revenue_per_contact=revenue_pc,
             margin_per_contact=margin_pc,
             margin_share=margin_share,
-            cost_month=cost * intervals,
-            revenue_month=revenue * intervals,
-            contribution_month=(revenue - cost) * intervals,
             steps=tuple(steps),
             inputs=inputs,
         )
@@ -519,13 +516,3 @@ class TierEconomics:
                 {"interval": str(self.queue.interval)},
             ),
         )
-
-    def training_value(self, aht_cut: timedelta) -> Money:
-        """What cutting AHT by ``aht_cut`` is worth per month (change in contribution)."""
-        problems: list[Problem] = []
-        positive_duration(aht_cut, "aht_cut", problems)
-        if not problems and aht_cut >= self.queue.aht:
-            problems.append(Problem("aht_cut", "must be shorter than the AHT"))
-        raise_all(problems, "training")
-        now = self.outcome().contribution_month
-        return self.with_aht(self.queue.aht - aht_cut).outcome().contribution_month - now
