@@ -185,7 +185,7 @@ def economics(
     ] = "90s",
     fcr: Annotated[str, typer.Option("--fcr", help="First-contact resolution share.")] = "1",
     open_hours: Annotated[
-        int, typer.Option("--open-hours-month", help="Open hours per month (spreads a per-tier-month fee over them).")
+        int, typer.Option("--open-hours-month", help="Open hours per month (spread a monthly fee).")
     ] = 730,
     vary_aht: Annotated[
         list[str] | None, typer.Option("--vary-aht", help="What-if AHT (repeatable).")

@@ -95,6 +95,33 @@ def _usage(items: list[str] | None) -> dict[str, str]:
     return usage
 
 
+def attainments(items: list[str] | None, plan: Any) -> list[Any]:
+    """``--attainment METRIC=SHARE`` options, each a metric one of the plan's credits uses."""
+    from sla._errors import SLAError
+    from sla.pricing import Attainment
+
+    figures = []
+    for i, item in enumerate(items or ()):
+        metric, sep, value = item.partition("=")
+        if not sep:
+            raise UsageProblem(f"{item!r}: write METRIC=SHARE", field=f"--attainment[{i}]")
+        try:
+            # The text goes to Attainment as it is: read exactly, never through a float.
+            figures.append(Attainment(metric.strip(), value.strip()))
+        except SLAError as exc:
+            reason = "; ".join(p.reason for p in exc.problems) or exc.reason
+            raise UsageProblem(reason, field=f"--attainment[{i}]") from None
+    credited = {rule.metric for rule in plan.credits.rules} if plan.credits else set()
+    for i, figure in enumerate(figures):
+        if figure.metric not in credited:
+            raise UsageProblem(
+                f"no service credit of this plan uses {figure.metric!r} "
+                f"(credited metrics: {', '.join(sorted(credited)) or 'none'})",
+                field=f"--attainment[{i}]",
+            )
+    return figures
+
+
 def _show(document: Any, json_output: bool, html: Path | None) -> None:
     if html is not None:
         write_output(html, document.to_html(), field="--html")
@@ -138,37 +165,17 @@ def invoice(
     html: Html = None,
 ) -> None:
     """Invoice a month: fees, usage, overage, true-up, service credits and tax."""
-    from sla._errors import SLAError
-    from sla.pricing import Attainment, BillingPeriod
+    from sla.pricing import BillingPeriod
     from sla.pricing import invoice as make_invoice
 
     year, sep, month = period.partition("-")
     if not (sep and year.isdigit() and month.isdigit()):
         raise UsageProblem(f"{period!r} is not a month such as 2025-06", field="--period")
-    figures = []
-    for i, item in enumerate(attainment or ()):
-        metric, sep, value = item.partition("=")
-        if not sep:
-            raise UsageProblem(f"{item!r}: write METRIC=SHARE", field=f"--attainment[{i}]")
-        try:
-            # The text goes to Attainment as it is: read exactly, never through a float.
-            figures.append(Attainment(metric.strip(), value.strip()))
-        except SLAError as exc:
-            reason = "; ".join(p.reason for p in exc.problems) or exc.reason
-            raise UsageProblem(reason, field=f"--attainment[{i}]") from None
     priced = _plan(plan, tier)
-    credited = {rule.metric for rule in priced.credits.rules} if priced.credits else set()
-    for i, figure in enumerate(figures):
-        if figure.metric not in credited:
-            raise UsageProblem(
-                f"no service credit of this plan uses {figure.metric!r} "
-                f"(credited metrics: {', '.join(sorted(credited)) or 'none'})",
-                field=f"--attainment[{i}]",
-            )
     document = make_invoice(
         priced,
         _usage(usage),
-        figures,
+        attainments(attainment, priced),
         BillingPeriod.month(int(year), int(month), zone),
     )
     _show(document, json_output, html)

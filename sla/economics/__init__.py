@@ -58,10 +58,11 @@ from sla.economics._shifts import (
 from sla.economics._sides import ClientValue, both_sides, training
 from sla.economics._simulate import Estimate, Simulation
 from sla.economics._table import RowTable
+from sla.economics._targets import ChatTarget, VoiceTarget, WrittenTarget
 from sla.economics._tier import Callbacks, TierSimulation, simulate_tier
 from sla.economics._tier_staffing import TierStaffing, tier_staffing
 from sla.economics._unit import Costs, Deflection, Outcome, TierEconomics
-from sla.economics._workload import ChatTarget, VoiceTarget, Workload, WrittenTarget
+from sla.economics._workload import Workload
 
 __all__ = [
     "Billable",

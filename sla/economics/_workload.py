@@ -1,4 +1,4 @@
-"""A period's workload: contacts and handle time per interval, and the agents each needs.
+"""A period's workload: contacts and handle time per interval.
 
 A :class:`Workload` tiles a period ``[start, end)`` with intervals of one length
 (15 or 30 minutes usually) and holds, per interval, the contacts that arrived
@@ -23,12 +23,11 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import EconomicsError, Problem
-from sla._types import Floats, Ints
+from sla._types import Floats
 from sla.calendar import Calendar, to_epoch
-from sla.economics._check import positive_duration, raise_all, target_share
-from sla.economics._queue import Queue, agents_for_many
+from sla.economics._check import positive_duration, raise_all
 
-__all__ = ["ChatTarget", "VoiceTarget", "Workload", "WrittenTarget"]
+__all__ = ["Workload", "interval_seconds"]
 
 
 def _epoch(value: object, field: str) -> int:
@@ -265,142 +264,4 @@ class Workload:
         """The same volumes at one AHT in every interval."""
         return Workload.from_counts(
             self.contacts, aht, start=self.start, interval=self.interval, open=self.open
-        )
-
-
-def _staffable(workload: Workload) -> tuple[Floats, Floats]:
-    """Calls and AHT per interval, with a harmless AHT of 1 s where no work came.
-
-    Contacts with no handle time (a missed call whose callback is its own leg)
-    bring no work: an interval of only such contacts needs no agent.
-    """
-    work = workload.handle_seconds > 0
-    calls = np.where(work, workload.contacts, 0.0)
-    return calls, np.where(work, workload.aht_seconds(), 1.0)
-
-
-@attrs.frozen
-class VoiceTarget:
-    """Voice: ``service_level`` of calls answered within ``within`` (Erlang C).
-
-    With a mean ``patience`` callers abandon and each interval is staffed by
-    Erlang A (:meth:`Queue.agents_for` interval by interval).
-    """
-
-    service_level: float
-    within: timedelta
-    patience: timedelta | None = None
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        target_share(self.service_level, "service_level", problems)
-        positive_duration(self.within, "within", problems)
-        if self.patience is not None:
-            positive_duration(self.patience, "patience", problems)
-        raise_all(problems, "voice target")
-
-    def agents(self, workload: Workload) -> Ints:
-        """Agents on the phone per interval (0 where no call came)."""
-        calls, aht = _staffable(workload)
-        if self.patience is None:
-            return agents_for_many(
-                calls, workload.interval, aht, service_level=self.service_level, within=self.within
-            )
-        out = np.zeros(calls.shape, dtype=np.int64)
-        for i in np.flatnonzero(calls > 0):
-            queue = Queue(
-                float(calls[i]), workload.interval, timedelta(seconds=float(aht[i])), self.patience
-            )
-            out[i] = int(queue.agents_for(service_level=self.service_level, within=self.within))
-        return out
-
-
-@attrs.frozen
-class ChatTarget:
-    """Chat: ``service_level`` of chats answered within ``within``, ``concurrency`` at once.
-
-    Each chat slot is an Erlang C server; operators = ``ceil(slots / concurrency)``
-    (as :class:`ChatQueue`). The workload's handle time is how long a chat
-    holds its slot when handled concurrently.
-    """
-
-    service_level: float
-    within: timedelta
-    concurrency: int = 2
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        target_share(self.service_level, "service_level", problems)
-        positive_duration(self.within, "within", problems)
-        if isinstance(self.concurrency, bool) or not isinstance(self.concurrency, int):
-            problems.append(Problem("concurrency", "must be a whole number of chats"))
-        elif self.concurrency < 1:
-            problems.append(Problem("concurrency", f"must be >= 1, got {self.concurrency}"))
-        raise_all(problems, "chat target")
-
-    def agents(self, workload: Workload) -> Ints:
-        """Operators per interval (0 where no chat came)."""
-        calls, aht = _staffable(workload)
-        slots = agents_for_many(
-            calls, workload.interval, aht, service_level=self.service_level, within=self.within
-        )
-        return -(-slots // self.concurrency)
-
-
-@attrs.frozen
-class WrittenTarget:
-    """Messengers and e-mail: ``share`` of messages answered within ``respond_within``.
-
-    The work of each interval is spread over the response window, then Erlang C
-    with the response time as ``within`` under an occupancy ceiling staffs it
-    (as :class:`WrittenQueue`). Build the workload with the tier's calendar so
-    the overnight backlog lands at opening.
-    """
-
-    respond_within: timedelta
-    share: float = 0.9
-    max_occupancy: float = 0.85
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        positive_duration(self.respond_within, "respond_within", problems)
-        target_share(self.share, "share", problems)
-        target_share(self.max_occupancy, "max_occupancy", problems)
-        raise_all(problems, "written target")
-
-    def agents(self, workload: Workload) -> Ints:
-        """Agents per interval.
-
-        A message may wait ``respond_within``, so each interval's work is spread
-        evenly over the intervals of that window (from its arrival on, counting
-        only open intervals when the workload knows them; work the period's end
-        would cut off stays in the last one) before Erlang C staffs it. Without
-        this, a Monday-morning backlog would need all its agents in the first half
-        hour.
-        """
-        window = max(1, int(self.respond_within // workload.interval))
-        if window > 1:
-            n = workload.intervals
-            # Spread over the next `window` *open* intervals: the response window runs
-            # on the tier's calendar, as the SLA clock does.
-            where = np.arange(n) if workload.open is None else np.flatnonzero(workload.open)
-            kernel = np.full(window, 1.0 / window)
-            contacts = np.convolve(workload.contacts[where], kernel)
-            handle = np.convolve(workload.handle_seconds[where], kernel)
-            m = where.size
-            if m:
-                contacts[m - 1] += contacts[m:].sum()
-                handle[m - 1] += handle[m:].sum()
-            spread_c, spread_h = np.zeros(n), np.zeros(n)
-            spread_c[where] = np.maximum(contacts[:m], 0.0)
-            spread_h[where] = np.where(contacts[:m] > 0, np.maximum(handle[:m], 0.0), 0.0)
-            workload = Workload(workload.start, workload.interval, spread_c, spread_h)
-        calls, aht = _staffable(workload)
-        return agents_for_many(
-            calls,
-            workload.interval,
-            aht,
-            service_level=self.share,
-            within=self.respond_within,
-            max_occupancy=self.max_occupancy,
         )
