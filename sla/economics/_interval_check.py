@@ -114,8 +114,9 @@ def check_staffing(
     ``simulated_service_level`` and ``half_width`` (95 %; ``None`` when the
     staffing cannot keep up with the calls and the queue grows without end),
     ``simulated_meets_target`` and ``differs``: the formula's value lies
-    outside the simulated 95 % interval (by more than ``1 / customers``). With the formula's own assumptions
-    (exponential handle times) about one interval in twenty differs by chance;
+    outside the simulated 95 % interval (by more than ``1 / customers``). With
+    the formula's own assumptions (exponential handle times) about one interval
+    in twenty differs by chance;
     many more say the assumptions do not hold for these calls.
     """
     _check_run("simulate", seed, customers)

@@ -136,7 +136,8 @@ def test_simulation_check_reports_every_staffed_interval(
 
 def _one_line_error(run: Any, *words: str) -> None:
     assert run.code == 2, run.out
-    assert run.err.startswith("error:") and run.err.strip().count("\n") == 0, run.err
+    assert run.err.startswith("error:"), run.err
+    assert run.err.strip().count("\n") == 0, run.err
     assert "Traceback" not in run.err
     for word in words:
         assert word in run.err, (word, run.err)
