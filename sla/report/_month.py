@@ -19,6 +19,7 @@ import attrs
 
 from sla._errors import SLAError
 from sla.report._costs import TierCosts, load_costs
+from sla.report._staffing import staffing_curve
 from sla.report._targets import queue_target
 
 __all__ = ["MonthResult", "TierMonth", "example_contracts", "run_month"]
@@ -56,6 +57,9 @@ class TierMonth:
     #: Each costs-file queue's channels and the staffing target read from the contract
     #: (:class:`sla.economics.VoiceTarget`, ``ChatTarget`` or ``WrittenTarget``).
     queue_targets: tuple[tuple[tuple[str, ...], Any], ...] = ()
+    #: Per queue, service level by agents in its busiest interval, with the target and
+    #: the agents chosen (:class:`sla.report._staffing.StaffingCurve`).
+    staffing: tuple[Any, ...] = ()
 
 
 @attrs.frozen
@@ -110,6 +114,8 @@ def _paid_hours(
 ) -> Any:  # fmt: skip
     """Each queue staffed per interval by its model; one roster of shifts covers their sum.
 
+    Returns the paid hours and each queue's staffing curve in its busiest interval.
+
     Every queue's workload is built on the tier's coverage calendar, so no closed
     interval is staffed and work left while closed is answered from the next opening.
     A call or chat left while closed is a message (voicemail, offline chat): it is
@@ -120,6 +126,7 @@ def _paid_hours(
     from sla.economics import ShiftRules, Workload, schedule_shifts
 
     total = None
+    curves: list[Any] = []
     people = mine[~mine["bot_resolved"].to_numpy()]
     channel = people["channel"].astype(str)
     created = people["created"].to_numpy(np.int64)
@@ -147,10 +154,16 @@ def _paid_hours(
         )
         agents = targets[i].agents(work)
         total = agents if total is None else total + agents
+        curve = staffing_curve(
+            targets[i], work, agents, tuple(str(c) for c in queue.get("channels", ()))
+        )
+        if curve is not None:
+            curves.append(curve)
     if total is None:
         raise SLAError("give at least one queue", field=f"tiers.{code}.queues")
     rules = ShiftRules(costs.shift_lengths, starts_every=costs.starts_every)
-    return schedule_shifts(total, costs.shrinkage, rules, start=start, interval=interval)
+    paid = schedule_shifts(total, costs.shrinkage, rules, start=start, interval=interval)
+    return paid, tuple(curves)
 
 
 def _month_economics(
@@ -160,11 +173,12 @@ def _month_economics(
     from sla.economics import MonthEconomics, PeriodCosts
 
     coverage = contract.calendars[contract.tiers[code].coverage]
-    paid = _paid_hours(code, mine, costs, targets, coverage, start, end, interval)
+    paid, curves = _paid_hours(code, mine, costs, targets, coverage, start, end, interval)
     period_costs = PeriodCosts(costs.hour, costs.fixed, costs.bot_conversation)
-    return MonthEconomics.from_invoice(
+    month = MonthEconomics.from_invoice(
         paid, period_costs, bill, requests, bot_conversations=int(mine["bot_resolved"].sum())
     )
+    return month, curves
 
 
 def run_month(
@@ -259,6 +273,7 @@ def run_month(
         # A tier the contract does not price keeps its SLA figures but gets no invoice.
         plan = contract_plan(contract, code) if is_priced(contract, code) else None
         month_pnl = None
+        curves: tuple[Any, ...] = ()
         if contacts_table is not None and code in demo_costs.tiers:
             mine = contacts_table[(contacts_table["tier"] == code).to_numpy()]
             count = len(mine)
@@ -270,7 +285,7 @@ def run_month(
             )
             bill = None if plan is None else invoice(plan, usage, mine_att, period)
             if count and bill is not None:
-                month_pnl = _month_economics(
+                month_pnl, curves = _month_economics(
                     code, contract, mine, bill, requests, tier_costs, staffed[code], start,
                     end, demo_costs.interval,
                 )  # fmt: skip
@@ -315,6 +330,7 @@ def run_month(
                     strict=True,
                 )
             ),
+            curves,
         )
     breached = cycles[cycles["status"] == "breached"].sort_values("breach_at")
     breaches = breached.head(200).to_dict("records")

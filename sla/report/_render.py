@@ -155,6 +155,14 @@ def _profit_and_loss(report: Report, result: MonthResult) -> None:
             )
         )
     report.charts(*staffing)
+    report.charts(*staffing_curves(result))
+    report.paragraph(
+        "Why this many agents: in each queue's busiest interval, the service level the "
+        "queue model gives for each number of agents, the contract's target (dashed line) "
+        "and the agents chosen for that interval (dashed vertical line): the fewest whose "
+        "service level reaches the target (for written queues, also under the occupancy "
+        "ceiling)."
+    )
     report.paragraph(
         "Paid hours: a roster of shifts (lengths and start grid from the costs file) covering, "
         "in every half hour, the agents the tier's queue model needs for its target plus "
@@ -163,6 +171,28 @@ def _profit_and_loss(report: Report, result: MonthResult) -> None:
         "cost. Per request: divided by the billable requests (the legs of one request, such "
         "as a missed call and its callback, count once)."
     )
+
+
+def staffing_curves(result: MonthResult) -> list[str]:
+    """Per tier and queue: service level by agents, the target line and the agents chosen."""
+    charts = []
+    for code, tier in result.tiers.items():
+        for curve in tier.staffing:
+            within = _duration(curve.within.total_seconds())
+            charts.append(
+                line_chart(
+                    {"service level": [(float(n), level) for n, level in curve.points]},
+                    title=curve.title(code),
+                    x_label="agents on the queue",
+                    y_label="service level (formula)",
+                    y_format=lambda v: f"{v:.0%}",
+                    x_format=lambda v: f"{v:.0f}",
+                    y_range=(0.0, 1.0),
+                    reference=(curve.target, f"target {curve.target:.0%} in {within}"),
+                    marker=(float(curve.chosen), f"chosen: {curve.chosen}"),
+                )
+            )
+    return charts
 
 
 def month_report(result: MonthResult) -> Report:

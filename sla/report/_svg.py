@@ -92,16 +92,20 @@ def line_chart(
     x_format: Callable[[float], str] = lambda v: f"{v:g}",
     y_range: tuple[float, float] | None = None,
     reference: tuple[float, str] | None = None,
+    marker: tuple[float, str] | None = None,
 ) -> str:
     """A line chart of one or more named series of ``(x, y)`` points.
 
-    ``reference`` draws a dashed horizontal line (e.g. a target of 0.80).
+    ``reference`` draws a dashed horizontal line (e.g. a target of 0.80);
+    ``marker`` a dashed vertical one at an x value (e.g. the agents chosen).
     """
     points = [p for values in series.values() for p in values]
     if not points:
         return _frame(title, x_label, y_label, ['<text x="320" y="150">no data</text>'], [])
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
+    if marker is not None:
+        xs.append(marker[0])
     if reference is not None:
         ys.append(reference[0])
     x_lo, x_hi = min(xs), max(xs)
@@ -133,6 +137,15 @@ def line_chart(
         body.append(
             f'<text x="{_W - _RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end" class="tick">'
             f"{escape(reference[1])}</text>"
+        )
+    if marker is not None:
+        x = sx(marker[0])
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{_TOP + plot_h}" '
+            f'class="reference marker"/>'
+        )
+        body.append(
+            f'<text x="{x + 4:.1f}" y="{_TOP + 14}" class="tick">{escape(marker[1])}</text>'
         )
     legend = []
     for i, (name, values) in enumerate(series.items()):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -203,3 +203,36 @@ def test_a_share_the_contract_does_not_promise_must_be_given(tmp_path: Path) -> 
     with pytest.raises(SLAError) as caught:
         run_month(costs=bad)
     assert caught.value.field == "tiers.C.queues[1].share"
+
+
+def test_staffing_charts_mark_the_chosen_agents_and_the_contracts_target(
+    month: MonthResult,
+) -> None:
+    """The chart data, not its pixels: the mark is the staffing answer, the line the target."""
+    from sla.report._render import staffing_curves
+
+    for code, tier in month.tiers.items():
+        targets = dict(tier.queue_targets)
+        assert [c.channels for c in tier.staffing] == list(targets), code
+        for curve in tier.staffing:
+            target = targets[curve.channels]
+            share = getattr(target, "service_level", None) or target.share
+            assert curve.target == share  # the contract's promise (see the test above)
+            # The marked agents are what the queue model staffs that interval with: the
+            # fewest whose service level reaches the target (written: under the ceiling).
+            levels = dict(curve.points)
+            assert levels[curve.chosen] >= curve.target
+            if hasattr(target, "service_level"):  # voice and chat: the target alone binds
+                assert levels[curve.chosen - 1] < curve.target
+            assert curve.contacts > 0
+    # Tier A's voice queue, recomputed: its busiest interval's agents by the target itself.
+    a_voice = month.tiers["A"].staffing[0]
+    target = dict(month.tiers["A"].queue_targets)[a_voice.channels]
+    from sla.economics import Queue
+
+    slots = Queue(a_voice.contacts, timedelta(minutes=30), a_voice.aht)
+    assert a_voice.chosen == int(slots.agents_for(service_level=0.8, within=target.within))
+    svg = staffing_curves(month)
+    assert len(svg) == sum(len(t.staffing) for t in month.tiers.values())
+    assert "chosen: " in svg[0]
+    assert "target 80% in 20s" in svg[0]
