@@ -236,3 +236,28 @@ def test_staffing_charts_mark_the_chosen_agents_and_the_contracts_target(
     assert len(svg) == sum(len(t.staffing) for t in month.tiers.values())
     assert "chosen: " in svg[0]
     assert "target 80% in 20s" in svg[0]
+
+
+def test_compliance_charts_draw_the_aggregate_service_level_against_its_target(
+    month: MonthResult,
+) -> None:
+    from sla.clocks import service_level_targets
+    from sla.contracts import load
+    from sla.report._month import example_contracts
+    from sla.report._render import month_report
+
+    page = month_report(month).html()
+    for code, tier in month.tiers.items():
+        promised = {
+            t.metric.replace("_", " "): float(t.fraction)
+            for t in service_level_targets(load(example_contracts()[code]).compile())
+            if t.tier == code
+        }
+        # The target line of each chart is the contract's promised share.
+        assert tier.service_level_targets == promised, code
+        assert set(tier.daily_service_level) <= set(promised)
+        for metric, days in tier.daily_service_level.items():
+            assert days
+            assert all(0.0 <= level <= 1.0 for _, level in days)
+            assert f"Tier {code}: {metric}, aggregate service level per day" in page
+            assert f"target {promised[metric]:.0%}" in page
