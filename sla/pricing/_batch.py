@@ -22,6 +22,7 @@ minimums, caps, fees without a metric, credits and tax belong to
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,7 @@ import numpy as np
 
 from sla._errors import PricingError
 from sla._frames import to_arrow
+from sla._types import DataFrame
 from sla.pricing._common import CTX, money_rounding
 from sla.pricing._models import ChargeModel
 from sla.pricing._plans import Charge, Plan
@@ -150,7 +152,7 @@ def _decimal_array(num: Any, scale: int) -> Any:
 
 def rate_table(
     priced: Plan | ChargeModel,
-    records: Any,
+    records: DataFrame | Mapping[str, Iterable[object]],
     *,
     customer: str = "customer",
     period: str = "period",
@@ -158,7 +160,7 @@ def rate_table(
     quantity: str = "quantity",
     quantity_scale: int = 0,
     rounding: str | None = None,
-) -> Any:
+) -> DataFrame:
     """Rate usage records per customer and period (and metric, for a plan).
 
     ``records`` is a pandas or polars DataFrame, an Arrow table or a mapping of
