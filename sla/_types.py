@@ -40,6 +40,7 @@ __all__ = [
     "Ints",
     "JSONOptions",
     "Number",
+    "NumberText",
     "PandasFrame",
     "PolarsFrame",
     "Series",
@@ -56,6 +57,11 @@ Bools: TypeAlias = "npt.NDArray[np.bool_]"
 
 Number: TypeAlias = Decimal | int | Fraction
 """An exact number (never float): what money and quantities are computed with."""
+
+NumberText: TypeAlias = Decimal | int | Fraction | str
+"""An exact number or its decimal text (``"1.5"``, never a float): what a user may type in.
+
+Pricing takes quantities and rates in this form and reads text exactly."""
 
 DataFrame: TypeAlias = "pd.DataFrame | pl.DataFrame | pa.Table | pa.RecordBatch"
 """A table accepted by every ``*_table`` entry point (read by :mod:`sla._frames`)."""

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sla._errors import ClockError
+from sla._frames import from_arrow
 from sla._types import ArrowData, ArrowTable, DataFrame, Instant, PandasFrame, PolarsFrame
 
 # A module-level name, so the fallback can be observed (tests count who takes it).
@@ -96,14 +97,7 @@ def evaluate_table(
     """
     table, kind_of_input = to_arrow(events)
     result = _evaluate(table, policy, to_seconds(as_of, field="as_of"), columnar=True)
-    wanted = output or kind_of_input
-    if wanted == "pandas":
-        return result.to_pandas()
-    if wanted == "polars":
-        import polars as pl
-
-        return pl.from_arrow(result)
-    return result
+    return from_arrow(result, output or kind_of_input)
 
 
 def evaluate_arrow(events: ArrowData, policy: Policies, *, as_of: Instant) -> ArrowTable:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from sla._errors import PricingError
-from sla._frames import to_arrow
+from sla._frames import FrameKind, from_arrow, to_arrow
 from sla._types import DataFrame
 from sla.pricing._common import CTX, money_rounding
 from sla.pricing._models import ChargeModel
@@ -41,7 +41,7 @@ __all__ = ["rate_table"]
 _INT64_MAX = 2**63 - 1
 
 
-def _to_arrow(records: Any) -> tuple[Any, str]:
+def _to_arrow(records: Any) -> tuple[Any, FrameKind]:
     return to_arrow(records, error=PricingError, field="records")
 
 
@@ -222,13 +222,7 @@ def rate_table(
     out = pa.concat_tables(parts, promote_options="permissive")
     if isinstance(priced, Plan) is False:
         out = out.drop_columns(["charge"])
-    if kind == "pandas":
-        return out.to_pandas()
-    if kind == "polars":
-        import polars as pl
-
-        return pl.from_arrow(out)
-    return out
+    return from_arrow(out, kind)
 
 
 def _per_row(
