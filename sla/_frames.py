@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from sla._errors import SLAError
+from sla._types import DataFrame
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -98,12 +99,22 @@ def _require(present: list[str], wanted: list[str], error: type[SLAError], field
         raise error(f"missing column(s) {', '.join(missing)}", field=field)
 
 
-def from_arrow(table: pa.Table, kind: FrameKind) -> Any:
-    """``table`` converted to ``kind`` (the kind :func:`to_arrow` reported, or a chosen one)."""
+def from_arrow(table: pa.Table, kind: FrameKind) -> DataFrame:
+    """``table`` converted to ``kind`` (the kind :func:`to_arrow` reported, or a chosen one).
+
+    Every ``*_table`` entry point answers through here, so that a pandas caller gets
+    pandas back, a polars caller polars, and an Arrow caller the table itself.
+
+    >>> import pyarrow as pa
+    >>> type(from_arrow(pa.table({"a": [1]}), "polars")).__name__
+    'DataFrame'
+    """
     if kind == "pandas":
         return table.to_pandas()
     if kind == "polars":
         import polars as pl
 
-        return pl.from_arrow(table)
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)  # a Table gives a DataFrame, never a Series
+        return frame
     return table

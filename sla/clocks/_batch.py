@@ -19,12 +19,14 @@ This module routes contacts and chunks the work; reading the table lives in
 from __future__ import annotations
 
 import itertools
-from typing import Any, Final
+from typing import Any, Final, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from sla._errors import ClockError
+from sla._frames import from_arrow
+from sla._types import ArrowData, ArrowTable, DataFrame, Instant, PandasFrame, PolarsFrame
 
 # A module-level name, so the fallback can be observed (tests count who takes it).
 from sla.clocks._batch_scalar import scalar_part as _scalar
@@ -56,13 +58,29 @@ __all__ = ["CYCLE_TABLE_COLUMNS", "evaluate_arrow", "evaluate_table"]
 CHUNK_ROWS: Final = 1 << 21
 
 
+@overload
 def evaluate_table(
-    events: Any,
+    events: DataFrame, policy: Policies, *, as_of: Instant, output: None = None
+) -> DataFrame: ...
+@overload
+def evaluate_table(
+    events: DataFrame, policy: Policies, *, as_of: Instant, output: Literal["pandas"]
+) -> PandasFrame: ...
+@overload
+def evaluate_table(
+    events: DataFrame, policy: Policies, *, as_of: Instant, output: Literal["polars"]
+) -> PolarsFrame: ...
+@overload
+def evaluate_table(
+    events: DataFrame, policy: Policies, *, as_of: Instant, output: Literal["arrow"]
+) -> ArrowTable: ...
+def evaluate_table(
+    events: DataFrame,
     policy: Policies,
     *,
-    as_of: Any,
-    output: str | None = None,
-) -> Any:
+    as_of: Instant,
+    output: Literal["pandas", "polars", "arrow"] | None = None,
+) -> DataFrame:
     """Evaluate every contact in a table of events (one row per event) as of ``as_of``.
 
     ``events`` is a pandas or polars DataFrame, a pyarrow Table or RecordBatch
@@ -79,17 +97,10 @@ def evaluate_table(
     """
     table, kind_of_input = to_arrow(events)
     result = _evaluate(table, policy, to_seconds(as_of, field="as_of"), columnar=True)
-    wanted = output or kind_of_input
-    if wanted == "pandas":
-        return result.to_pandas()
-    if wanted == "polars":
-        import polars as pl
-
-        return pl.from_arrow(result)
-    return result
+    return from_arrow(result, output or kind_of_input)
 
 
-def evaluate_arrow(events: Any, policy: Policies, *, as_of: Any) -> Any:
+def evaluate_arrow(events: ArrowData, policy: Policies, *, as_of: Instant) -> ArrowTable:
     """:func:`evaluate_table` on an Arrow ``RecordBatch`` or ``Table``; returns a ``pyarrow.Table``.
 
     Made to be mapped over partitions (``mapInArrow``, ``map_partitions``):

@@ -8,14 +8,15 @@ service credits computed from it never depend on float rounding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import attrs
 
 from sla._errors import ClockError, Problem
+from sla._types import DataFrame, PandasFrame
 from sla.clocks._partials import (
     COMPLIANCE_GROUPS,
     Period,
@@ -24,6 +25,9 @@ from sla.clocks._partials import (
     compliance_partials,
 )
 from sla.clocks._policy import _fraction, check_metric
+
+if TYPE_CHECKING:
+    from sla.clocks._results import CycleResult, Evaluation
 
 __all__ = ["Attainment", "ServiceLevelTarget", "attainment", "compliance"]
 
@@ -108,6 +112,15 @@ def _lenient_optional_share(value: object) -> Any:
         return value
 
 
+class AttainmentFields(TypedDict, total=False):
+    """The optional fields of :class:`Attainment`, as :meth:`Attainment.from_counts` takes them."""
+
+    target: Fraction | Decimal | str | None
+    tier: str | None
+    period: str | None
+    breaches: int
+
+
 @attrs.frozen(slots=True)
 class Attainment:
     """Compliance of one metric over one period: what service credits are computed from.
@@ -153,7 +166,9 @@ class Attainment:
             raise ClockError.from_problems(problems, what="attainment")
 
     @classmethod
-    def from_counts(cls, metric: str, met: int, total: int, **kw: Any) -> Attainment:
+    def from_counts(
+        cls, metric: str, met: int, total: int, **kw: Unpack[AttainmentFields]
+    ) -> Attainment:
         """``met`` of ``total`` contacts in target (no contacts counts as 100 %)."""
         for name, value in (("met", met), ("total", total)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -173,14 +188,14 @@ class Attainment:
 
 
 def compliance(
-    cycles: Any,
+    cycles: DataFrame | Iterable[CycleResult | Evaluation],
     *,
     tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
-) -> Any:
+) -> PandasFrame:
     """A pandas DataFrame of compliance figures, one row per group.
 
     ``cycles`` is the table :func:`~sla.clocks.evaluate_table` returns (pandas,
@@ -207,7 +222,7 @@ def compliance(
 
 
 def attainment(
-    cycles: Any,
+    cycles: DataFrame | Iterable[CycleResult | Evaluation],
     *,
     tz: str | None = None,
     period: Period = "month",

@@ -27,13 +27,14 @@ import numpy as np
 
 from sla._errors import ClockError
 from sla._frames import frame_kind, to_arrow
-from sla._types import Ints
+from sla._types import ArrowTable, DataFrame, Ints, PandasFrame
 from sla.clocks._codes import _codes, _combine, _ints
 from sla.clocks._periods import _PERIODS, _period_codes
 from sla.clocks._periods import Period as Period
 
 if TYPE_CHECKING:
     from sla.clocks._compliance import ServiceLevelTarget
+    from sla.clocks._results import CycleResult, Evaluation
 
 __all__ = [
     "COMPLIANCE_GROUPS",
@@ -71,7 +72,7 @@ def _cycles_arrow(cycles: Any) -> Any:
     """The columns compliance reads, as an Arrow table, from any accepted cycle input."""
     import pyarrow as pa
 
-    from sla.clocks._results import CycleResult, Evaluation
+    from sla.clocks._results import Evaluation
 
     if frame_kind(cycles) is not None:
         names = getattr(cycles, "column_names", None) or list(cycles.columns)
@@ -114,12 +115,12 @@ def _empty_partials(output: str) -> Any:
 
 
 def compliance_partials(
-    cycles: Any,
+    cycles: DataFrame | Iterable[CycleResult | Evaluation],
     *,
     tz: str | None = None,
     period: Period = "month",
     output: Literal["pandas", "arrow"] = "pandas",
-) -> Any:
+) -> PandasFrame | ArrowTable:
     """The partials of a cycle table, ready for :func:`combine_partials`.
 
     ``cycles`` is what :func:`~sla.clocks.compliance` accepts (a pandas, polars
@@ -314,12 +315,12 @@ class _Histograms:
 
 
 def combine_partials(
-    partials: Any,
+    partials: DataFrame | Iterable[DataFrame],
     *,
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
-) -> Any:
+) -> PandasFrame:
     """The compliance report (a pandas DataFrame, one row per group) from partials.
 
     ``partials`` is one table of :func:`compliance_partials` (pandas, polars or

@@ -6,11 +6,12 @@ import json
 from datetime import datetime, tzinfo
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Unpack
 
 import attrs
 
 from sla._errors import ClockError
+from sla._types import JSONOptions
 from sla.calendar import zone
 
 __all__ = ["CycleResult", "Escalation", "Evaluation", "Move", "Notification", "Status"]
@@ -239,6 +240,6 @@ class Evaluation:
             ],
         }
 
-    def to_json(self, **kwargs: Any) -> str:
+    def to_json(self, **kwargs: Unpack[JSONOptions]) -> str:
         """JSON text with offset-aware ISO 8601 instants."""
         return json.dumps(self.to_dict(), **kwargs)

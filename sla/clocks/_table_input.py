@@ -21,7 +21,7 @@ from sla.clocks._events import check_epoch_seconds
 __all__ = ["EventTable", "optional_column", "to_arrow"]
 
 
-def to_arrow(table: Any) -> tuple[Any, str]:
+def to_arrow(table: Any) -> tuple[Any, frames.FrameKind]:
     return frames.to_arrow(table, error=ClockError, field="events")
 
 

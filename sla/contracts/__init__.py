@@ -18,7 +18,7 @@ from sla.contracts._compiled import (
     Unmatched,
 )
 from sla.contracts._diff import Change, Diff, diff
-from sla.contracts._io import Format, dump, json_schema, load, to_data
+from sla.contracts._io import Format, dump, json_schema, load, to_data, validate
 from sla.contracts._render import render
 from sla.contracts._routing import Router, RoutingAnalysis, RoutingRule
 from sla.contracts._spec import (
@@ -29,7 +29,7 @@ from sla.contracts._spec import (
     RoutingRuleSpec,
     RoutingSpec,
 )
-from sla.contracts._validate import GAP_HORIZON_DAYS, ValidationReport, validate
+from sla.contracts._validate import GAP_HORIZON_DAYS, ValidationReport
 
 __all__ = [
     "GAP_HORIZON_DAYS",

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from sla._errors import ContractError
 from sla.contracts._calendars import Calendar
 from sla.contracts._routing import Router
-from sla.contracts._spec import Contract
 from sla.tiers import (
     Channel,
     Clock,
@@ -31,6 +30,9 @@ from sla.tiers import (
 )
 from sla.tiers._direct import DirectLine
 from sla.tiers._oncall import to_epoch
+
+if TYPE_CHECKING:
+    from sla.contracts._spec import Contract
 
 __all__ = [
     "CompiledContract",

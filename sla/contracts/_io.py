@@ -15,8 +15,9 @@ from sla._documents import check_document, check_size, check_text, guard_recursi
 from sla._errors import ContractError, Problem
 from sla.contracts import _toml
 from sla.contracts._spec import Contract
+from sla.contracts._validate import ValidationReport, check
 
-__all__ = ["Format", "dump", "json_schema", "load", "problems_from_pydantic"]
+__all__ = ["Format", "dump", "json_schema", "load", "problems_from_pydantic", "validate"]
 
 Format = Literal["yaml", "json", "toml"]
 _SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
@@ -243,3 +244,82 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "sla contract"
     return schema
+
+
+def validate(source: Contract | Mapping[str, Any] | str | Path | bytes) -> ValidationReport:
+    """Every problem of a contract at once, with field paths, as errors and warnings.
+
+    ``source`` is a loaded :class:`Contract` or anything :func:`load` reads. If it cannot
+    even be loaded, the report holds the loading problems: bad content never raises here.
+    A field of the wrong type (``version: two``) does not hide the rest: the fields
+    that fail to load are reported, and the contract without them is checked too.
+    """
+    if isinstance(source, Contract):
+        return check(source)[0]
+    try:
+        data = read_document(source)
+    except ContractError as error:
+        return ValidationReport(error.problems or (Problem(error.field or "", error.reason),))
+    return _validate_data(data)
+
+
+def _validate_data(data: Mapping[str, Any]) -> ValidationReport:
+    from pydantic import ValidationError
+
+    try:
+        return check(Contract.model_validate(data))[0]
+    except ValidationError as error:
+        failed = error
+    found = problems_from_pydantic(failed)
+    removed: set[tuple[int | str, ...]] = set()
+    pruned: Any = data
+    for _ in range(4):
+        locations = {tuple(e["loc"]) for e in failed.errors()} - removed
+        if not locations:
+            # What fails now is a required field that was removed: remove its parent entry.
+            parents = {loc[:-1] for loc in removed if len(loc) > 1}
+            locations = parents - removed
+            if not locations:
+                break
+        removed |= locations
+        pruned = _without(data, removed)
+        try:
+            contract = Contract.model_validate(pruned)
+        except ValidationError as error:
+            failed = error
+            continue
+        gone = {p.field for p in found}
+        rest = [p for p in check(contract)[0].problems if not _under(p.field, gone)]
+        return ValidationReport(tuple(dict.fromkeys([*found, *rest])))
+    return ValidationReport(tuple(found))
+
+
+def _under(field: str, prefixes: set[str]) -> bool:
+    return any(field == p or field.startswith((p + ".", p + "[")) for p in prefixes)
+
+
+def _without(data: Any, locations: set[tuple[int | str, ...]]) -> Any:
+    """``data`` without the entries pydantic's ``loc`` tuples point at. A location is cut
+    where the data ends (its next part is a union member's name, not a key)."""
+    cuts: set[tuple[Any, ...]] = set()
+    for loc in locations:
+        node, resolved = data, 0
+        for part in loc:
+            found = (isinstance(node, Mapping) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            )
+            if not found:
+                break
+            node = node[part]
+            resolved += 1
+        if resolved:
+            cuts.add(tuple(loc[:resolved]))
+    return _cut(data, cuts, ())
+
+
+def _cut(data: Any, cuts: set[tuple[Any, ...]], here: tuple[Any, ...]) -> Any:
+    if isinstance(data, Mapping):
+        return {k: _cut(v, cuts, (*here, k)) for k, v in data.items() if (*here, k) not in cuts}
+    if isinstance(data, list):
+        return [_cut(v, cuts, (*here, i)) for i, v in enumerate(data) if (*here, i) not in cuts]
+    return data

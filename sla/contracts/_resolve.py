@@ -6,14 +6,18 @@ what a contract means.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from sla._errors import Problem, SLAError
 from sla.contracts._calendars import Calendar, build_calendar, default_calendar
 from sla.contracts._extends import flatten_tiers
 from sla.contracts._routing import Router, RoutingRule
-from sla.contracts._spec import Contract
 from sla.tiers import OnCallRotation, Tier
+
+if TYPE_CHECKING:
+    from sla.contracts._spec import Contract
 
 __all__ = ["Resolved", "resolve"]
 

@@ -1,11 +1,15 @@
-"""Validation: every problem of a contract at once, each with its field path."""
+"""Validation: every problem of a contract at once, each with its field path.
+
+:func:`check` reads a loaded :class:`~sla.contracts.Contract`; :func:`sla.contracts.validate`
+(in :mod:`sla.contracts._io`, where documents are read) also takes what :func:`load` reads.
+This module needs the contract class only for annotations, so compiling a contract
+(:func:`~sla.contracts._compiled.compile_contract`) never imports the spec back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, time, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -13,11 +17,13 @@ from sla._errors import ContractError, Problem, Severity
 from sla.calendar import localize
 from sla.contracts._resolve import Resolved, resolve
 from sla.contracts._routing import OTHER
-from sla.contracts._spec import Contract
 from sla.tiers import AccessMode, Channel, Clock, Metric, Target, Tier, human_duration
 from sla.tiers._direct import DirectLine
 
-__all__ = ["GAP_HORIZON_DAYS", "ValidationReport", "check", "validate"]
+if TYPE_CHECKING:
+    from sla.contracts._spec import Contract
+
+__all__ = ["GAP_HORIZON_DAYS", "ValidationReport", "check"]
 
 #: How far from the start of the contract on-call gaps are searched.
 GAP_HORIZON_DAYS = 28
@@ -67,89 +73,6 @@ class _Collector:
 
     def add(self, field: str, reason: str, severity: Severity) -> None:
         self.problems.append(Problem(field, reason, severity))
-
-
-def validate(source: Contract | Mapping[str, Any] | str | Path | bytes) -> ValidationReport:
-    """Every problem of a contract at once, with field paths, as errors and warnings.
-
-    ``source`` is a loaded :class:`Contract` or anything :func:`load` reads. If it cannot
-    even be loaded, the report holds the loading problems: bad content never raises here.
-    A field of the wrong type (``version: two``) does not hide the rest: the fields
-    that fail to load are reported, and the contract without them is checked too.
-    """
-    if isinstance(source, Contract):
-        return check(source)[0]
-    from sla.contracts._io import read_document
-
-    try:
-        data = read_document(source)
-    except ContractError as error:
-        return ValidationReport(error.problems or (Problem(error.field or "", error.reason),))
-    return _validate_data(data)
-
-
-def _validate_data(data: Mapping[str, Any]) -> ValidationReport:
-    from pydantic import ValidationError
-
-    from sla.contracts._io import problems_from_pydantic
-
-    try:
-        return check(Contract.model_validate(data))[0]
-    except ValidationError as error:
-        failed = error
-    found = problems_from_pydantic(failed)
-    removed: set[tuple[int | str, ...]] = set()
-    pruned: Any = data
-    for _ in range(4):
-        locations = {tuple(e["loc"]) for e in failed.errors()} - removed
-        if not locations:
-            # What fails now is a required field that was removed: remove its parent entry.
-            parents = {loc[:-1] for loc in removed if len(loc) > 1}
-            locations = parents - removed
-            if not locations:
-                break
-        removed |= locations
-        pruned = _without(data, removed)
-        try:
-            contract = Contract.model_validate(pruned)
-        except ValidationError as error:
-            failed = error
-            continue
-        gone = {p.field for p in found}
-        rest = [p for p in check(contract)[0].problems if not _under(p.field, gone)]
-        return ValidationReport(tuple(dict.fromkeys([*found, *rest])))
-    return ValidationReport(tuple(found))
-
-
-def _under(field: str, prefixes: set[str]) -> bool:
-    return any(field == p or field.startswith((p + ".", p + "[")) for p in prefixes)
-
-
-def _without(data: Any, locations: set[tuple[int | str, ...]]) -> Any:
-    """``data`` without the entries pydantic's ``loc`` tuples point at. A location is cut
-    where the data ends (its next part is a union member's name, not a key)."""
-    cuts: set[tuple[Any, ...]] = set()
-    for loc in locations:
-        node, resolved = data, 0
-        for part in loc:
-            found = (isinstance(node, Mapping) and part in node) or (
-                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            )
-            if not found:
-                break
-            node = node[part]
-            resolved += 1
-        if resolved:
-            cuts.add(tuple(loc[:resolved]))
-    return _cut(data, cuts, ())
-
-
-def _cut(data: Any, cuts: set[tuple[Any, ...]], here: tuple[Any, ...]) -> Any:
-    if isinstance(data, Mapping):
-        return {k: _cut(v, cuts, (*here, k)) for k, v in data.items() if (*here, k) not in cuts}
-    if isinstance(data, list):
-        return [_cut(v, cuts, (*here, i)) for i, v in enumerate(data) if (*here, i) not in cuts]
-    return data
 
 
 def check(contract: Contract) -> tuple[ValidationReport, Resolved]:

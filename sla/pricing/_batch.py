@@ -22,13 +22,15 @@ minimums, caps, fees without a metric, credits and tax belong to
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from sla._errors import PricingError
-from sla._frames import to_arrow
+from sla._frames import FrameKind, from_arrow, to_arrow
+from sla._types import DataFrame
 from sla.pricing._common import CTX, money_rounding
 from sla.pricing._models import ChargeModel
 from sla.pricing._plans import Charge, Plan
@@ -39,7 +41,7 @@ __all__ = ["rate_table"]
 _INT64_MAX = 2**63 - 1
 
 
-def _to_arrow(records: Any) -> tuple[Any, str]:
+def _to_arrow(records: Any) -> tuple[Any, FrameKind]:
     return to_arrow(records, error=PricingError, field="records")
 
 
@@ -150,7 +152,7 @@ def _decimal_array(num: Any, scale: int) -> Any:
 
 def rate_table(
     priced: Plan | ChargeModel,
-    records: Any,
+    records: DataFrame | Mapping[str, Iterable[object]],
     *,
     customer: str = "customer",
     period: str = "period",
@@ -158,7 +160,7 @@ def rate_table(
     quantity: str = "quantity",
     quantity_scale: int = 0,
     rounding: str | None = None,
-) -> Any:
+) -> DataFrame:
     """Rate usage records per customer and period (and metric, for a plan).
 
     ``records`` is a pandas or polars DataFrame, an Arrow table or a mapping of
@@ -220,13 +222,7 @@ def rate_table(
     out = pa.concat_tables(parts, promote_options="permissive")
     if isinstance(priced, Plan) is False:
         out = out.drop_columns(["charge"])
-    if kind == "pandas":
-        return out.to_pandas()
-    if kind == "polars":
-        import polars as pl
-
-        return pl.from_arrow(out)
-    return out
+    return from_arrow(out, kind)
 
 
 def _per_row(

@@ -20,11 +20,11 @@ import numpy as np
 
 from sla._errors import Problem
 from sla._explain import Explanation
+from sla._types import NumberText
 from sla.money import Currency, Money
 from sla.pricing._common import (
     CTX,
     ZERO,
-    Number,
     Step,
     converter_problems,
     decimal_field,
@@ -129,7 +129,7 @@ class Blocks:
     def per_row(self) -> bool:
         return False
 
-    def steps(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText) -> tuple[Step, ...]:
         q = to_decimal(quantity, "quantity")
         out = []
         left = q
@@ -158,10 +158,10 @@ class Blocks:
         """Units held by the tiers before ``index``."""
         return sum((t.capacity or ZERO for t in self.tiers[:index]), ZERO)
 
-    def charge(self, quantity: Number) -> Money:
+    def charge(self, quantity: NumberText) -> Money:
         return total_of(self.steps(quantity), self.currency)
 
-    def explain(self, quantity: Number) -> Explanation:
+    def explain(self, quantity: NumberText) -> Explanation:
         """:meth:`charge` explained tier by tier."""
         q = to_decimal(quantity, "quantity")
         return explained(f"tiered blocks ({self.policy})", q, self.steps(q), self.currency)

@@ -14,8 +14,6 @@ from sla._errors import MoneyError, PricingError, Problem, SLAError
 from sla._explain import Explanation, explanation
 from sla.money import Currency, Money, normalize_rounding
 
-#: Quantities and rates accepted by the pricing API: never ``float``.
-Number: TypeAlias = Decimal | int | str | Fraction
 #: How a quantity is rounded to whole units: ``None`` keeps it as it is.
 QuantityRounding: TypeAlias = Literal["up", "down", "half_up", "half_even"]
 

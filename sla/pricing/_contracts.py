@@ -12,9 +12,9 @@ from __future__ import annotations
 import attrs
 
 from sla._errors import PricingError, Problem
+from sla._types import NumberText
 from sla.contracts import CompiledContract, Contract
 from sla.pricing._catalogue import CATALOGUE, catalogue_plan
-from sla.pricing._common import Number
 from sla.pricing._credits import BandCredit, CreditSchedule
 from sla.pricing._plans import Plan
 from sla.pricing._schema import load_plan
@@ -56,7 +56,7 @@ def contract_plan(contract: Contract | CompiledContract, tier: str) -> Plan:
         raise PricingError.from_problems(
             problems, what=f"the price plan of tier {tier!r}"
         ) from None
-    rows: dict[str, list[tuple[Number, Number]]] = {}
+    rows: dict[str, list[tuple[NumberText, NumberText]]] = {}
     for credit in spec.credits:
         if credit.tier == tier:
             rows.setdefault(credit.metric.value, []).append((credit.below, credit.credit))

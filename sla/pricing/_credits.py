@@ -27,12 +27,12 @@ import attrs
 import pendulum
 
 from sla._errors import PricingError, Problem
+from sla._types import NumberText
 from sla.clocks._compliance import Attainment
 from sla.money import Money
 from sla.pricing._common import (
     CTX,
     ZERO,
-    Number,
     converter_problems,
     fmt,
     fraction_to_decimal,
@@ -117,7 +117,7 @@ class BandCredit:
         raise_problems(problems, f"credit bands for {self.metric!r}")
 
     @classmethod
-    def below(cls, metric: str, rows: Iterable[tuple[Number, Number]]) -> BandCredit:
+    def below(cls, metric: str, rows: Iterable[tuple[NumberText, NumberText]]) -> BandCredit:
         """From "below X → credit Y" rows, e.g. ``[("99%", "10%"), ("95%", "25%")]``.
 
         The lowest band starts at 0 %; each band ends where the next higher starts.

@@ -21,10 +21,11 @@ import attrs
 
 from sla._errors import PricingError, Problem
 from sla._explain import Explanation, explanation
+from sla._types import NumberText
 from sla.clocks._compliance import Attainment
 from sla.money import Currency, Money
 from sla.pricing._adjust import Coupon, Wallet, coupon_lines, tax_lines, wallet_line
-from sla.pricing._common import Number, fmt, to_decimal
+from sla.pricing._common import fmt, to_decimal
 from sla.pricing._credits import CreditLine
 from sla.pricing._lines import Line, _round, _round_pieces, _sum
 from sla.pricing._periods import BillingPeriod, prorate
@@ -215,7 +216,7 @@ class Phase:
     """A plan in force over ``[start, end)`` of the period with its usage (a tier change)."""
 
     plan: Plan
-    usage: Mapping[str, Number] = attrs.field(factory=dict)
+    usage: Mapping[str, NumberText] = attrs.field(factory=dict)
     start: dt.datetime | None = None
     end: dt.datetime | None = None
 
@@ -259,7 +260,7 @@ def _mode_words(mode: str) -> str:
 
 def invoice(
     plan: Plan | Sequence[Phase],
-    usage: Mapping[str, Number] | None,
+    usage: Mapping[str, NumberText] | None,
     compliance: Sequence[Attainment],
     period: BillingPeriod,
     *,
@@ -392,10 +393,10 @@ def invoice(
 
 def quote(
     plan: Plan,
-    expected_usage: Mapping[str, Number],
+    expected_usage: Mapping[str, NumberText],
     *,
     cost_to_serve: Money | None = None,
-    contacts: Number | None = None,
+    contacts: NumberText | None = None,
 ) -> Quote:
     """Price a whole period ahead; with ``cost_to_serve`` (per contact) show the margin.
 

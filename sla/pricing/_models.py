@@ -22,11 +22,11 @@ import numpy as np
 
 from sla._errors import PricingError, Problem
 from sla._explain import Explanation
+from sla._types import NumberText
 from sla.money import Currency, Money
 from sla.pricing._common import (
     CTX,
     ZERO,
-    Number,
     QuantityRounding,
     Step,
     check_quantity_rounding,
@@ -79,15 +79,15 @@ class ChargeModel(Protocol):
         """The currency of every amount the model produces."""
         ...
 
-    def charge(self, quantity: Number) -> Money:
+    def charge(self, quantity: NumberText) -> Money:
         """The exact, unrounded charge for ``quantity``."""
         ...
 
-    def steps(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText) -> tuple[Step, ...]:
         """The steps that make up :meth:`charge` (they sum to it exactly)."""
         ...
 
-    def explain(self, quantity: Number) -> Explanation:
+    def explain(self, quantity: NumberText) -> Explanation:
         """:meth:`charge` explained: the package's one :class:`~sla.Explanation`."""
         ...
 
@@ -139,7 +139,7 @@ class Transform:
         return round_quantity(CTX.divide(quantity, self.divide_by), self.rounding)
 
 
-def _transformed(transform: Transform | None, quantity: Number) -> Decimal:
+def _transformed(transform: Transform | None, quantity: NumberText) -> Decimal:
     q = quantity_of(quantity)
     return q if transform is None else transform.apply(q)
 
@@ -169,7 +169,7 @@ class _ByGroup:
     def per_row(self) -> bool:
         return False
 
-    def explain(self, quantity: Number) -> Explanation:
+    def explain(self, quantity: NumberText) -> Explanation:
         """:meth:`charge` explained step by step (the steps sum to it exactly)."""
         model: ChargeModel = self  # type: ignore[assignment]
         return explained(
@@ -200,12 +200,12 @@ class Flat(_ByGroup):
     def currency(self) -> Currency:
         return self.amount.currency
 
-    def charge(self, quantity: Number = 0) -> Money:
+    def charge(self, quantity: NumberText = 0) -> Money:
         """Always ``amount``."""
         quantity_of(quantity)
         return self.amount
 
-    def steps(self, quantity: Number = 0) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText = 0) -> tuple[Step, ...]:
         quantity_of(quantity)
         # Not a tier's flat fee (Step.flat): a recurring flat fee is prorated like any fee.
         return (Step("flat fee", self.amount),)
@@ -235,7 +235,7 @@ class PerUnit(_ByGroup):
     def currency(self) -> Currency:
         return self.price.currency
 
-    def charge(self, quantity: Number) -> Money:
+    def charge(self, quantity: NumberText) -> Money:
         # Scalar rating is hot: a plain finite, non-negative Decimal skips the
         # general validation (which still rejects everything else, naming the field).
         if (
@@ -247,7 +247,7 @@ class PerUnit(_ByGroup):
             return self.price * quantity
         return self.price * _transformed(self.transform, quantity)
 
-    def steps(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         return (Step("per unit", self.price * q, quantity=q, unit_price=self.price),)
 
@@ -294,13 +294,13 @@ class Package(_ByGroup):
     def currency(self) -> Currency:
         return self.price.currency
 
-    def packages(self, quantity: Number) -> Decimal:
+    def packages(self, quantity: NumberText) -> Decimal:
         """How many blocks ``quantity`` is billed as."""
         q = _transformed(self.transform, quantity)
         billable = max(ZERO, CTX.subtract(q, self.free))
         return round_quantity(CTX.divide(billable, self.size), self.rounding)
 
-    def charge(self, quantity: Number) -> Money:
+    def charge(self, quantity: NumberText) -> Money:
         return self.price * self.packages(quantity)
 
     def charge_many(self, quantities: Column, scale: int) -> Scaled:
@@ -311,7 +311,7 @@ class Package(_ByGroup):
         price = scaled(self.price.amount, p)
         return widen(packs, price) * price, p
 
-    def steps(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         n = self.packages(q)
         steps = []
@@ -417,7 +417,7 @@ class Graduated(_Tiered):
         ]
         return graduated_sum(units, bounds, prices, flats, self.flat_at_zero), us + p
 
-    def steps(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         steps = []
         for i, tier in enumerate(self.tiers):
@@ -441,7 +441,7 @@ class Graduated(_Tiered):
             steps.append(Step("no usage", Money.zero(self.currency), quantity=q))
         return tuple(steps)
 
-    def charge(self, quantity: Number) -> Money:
+    def charge(self, quantity: NumberText) -> Money:
         return total_of(self.steps(quantity), self.currency)
 
 
@@ -469,7 +469,7 @@ class Volume(_Tiered):
         """From Stripe-style ``(up_to, unit_price[, flat])`` rows."""
         return cls(tiers_up_to(rows, currency), **kw)  # type: ignore[arg-type]
 
-    def tier_index(self, quantity: Number) -> int:
+    def tier_index(self, quantity: NumberText) -> int:
         """The index of the tier a (transformed) quantity falls in."""
         return bisect_left(self._uppers, _transformed(self.transform, quantity))
 
@@ -485,7 +485,7 @@ class Volume(_Tiered):
         charged = (units > 0) | self.flat_at_zero
         return units * unit_p + flat * charged, us + p
 
-    def steps(self, quantity: Number) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText) -> tuple[Step, ...]:
         q = _transformed(self.transform, quantity)
         i = bisect_left(self._uppers, q)
         tier = self.tiers[i]
@@ -503,5 +503,5 @@ class Volume(_Tiered):
             ),
         )
 
-    def charge(self, quantity: Number) -> Money:
+    def charge(self, quantity: NumberText) -> Money:
         return self.steps(quantity)[0].amount

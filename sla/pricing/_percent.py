@@ -19,11 +19,11 @@ import numpy as np
 
 from sla._errors import MoneyError, PricingError, Problem
 from sla._explain import Explanation
+from sla._types import NumberText
 from sla.money import Currency, Money
 from sla.pricing._common import (
     CTX,
     ZERO,
-    Number,
     Step,
     converter_problems,
     decimal_field,
@@ -51,7 +51,7 @@ from sla.pricing._vector import (
 
 __all__ = ["GraduatedPercentage", "GreaterOf", "PercentTier", "Percentage"]
 
-Amounts = Number | Money | Sequence[Number | Money]
+Amounts = NumberText | Money | Sequence[NumberText | Money]
 
 
 def _amount(value: object, currency: Currency, field: str) -> Decimal:
@@ -402,12 +402,12 @@ class GraduatedPercentage:
         ]
         return graduated_sum(amounts, bands, rates, flats, self.flat_at_zero), out
 
-    def explain(self, quantity: Number | Money) -> Explanation:
+    def explain(self, quantity: NumberText | Money) -> Explanation:
         """:meth:`charge` explained band by band."""
         shown = quantity if isinstance(quantity, Money) else _amount(quantity, self.currency, "q")
         return explained("graduated percentage", shown, self.steps(quantity), self.currency)
 
-    def steps(self, quantity: Number | Money) -> tuple[Step, ...]:
+    def steps(self, quantity: NumberText | Money) -> tuple[Step, ...]:
         cur = self.currency
         q = _amount(quantity, cur, "quantity")
         steps = []
@@ -432,7 +432,7 @@ class GraduatedPercentage:
             )
         return tuple(steps)
 
-    def charge(self, quantity: Number | Money) -> Money:
+    def charge(self, quantity: NumberText | Money) -> Money:
         return total_of(self.steps(quantity), self.currency)
 
 

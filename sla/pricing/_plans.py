@@ -27,12 +27,12 @@ from typing import Literal, TypeAlias
 import attrs
 
 from sla._errors import PricingError, Problem
+from sla._types import NumberText
 from sla.money import Currency, Money
 from sla.pricing._adjust import TaxRate, TaxRounding
 from sla.pricing._common import (
     CTX,
     ZERO,
-    Number,
     Step,
     converter_problems,
     currency_field,
@@ -96,7 +96,7 @@ class Discount:
         raise_problems(problems, "discount")
 
     @classmethod
-    def units(cls, units: Number, label: str = "") -> Discount:
+    def units(cls, units: NumberText, label: str = "") -> Discount:
         """``units`` free units taken off the quantity."""
         return cls("units", _lenient(to_decimal, units), label)
 
@@ -106,7 +106,7 @@ class Discount:
         return cls("amount", amount, label)
 
     @classmethod
-    def percent(cls, share: Number, label: str = "") -> Discount:
+    def percent(cls, share: NumberText, label: str = "") -> Discount:
         """A share off the charge: ``Discount.percent("10%")``."""
         return cls("percent", _lenient(to_share, share), label)
 
@@ -241,7 +241,7 @@ class Charge:
             found.append(Problem("minimum", "is above the maximum"))
         return found
 
-    def lines(self, quantity: Number, fraction: Fraction = Fraction(1)) -> list[RawLine]:
+    def lines(self, quantity: NumberText, fraction: Fraction = Fraction(1)) -> list[RawLine]:
         """The unrounded lines of this charge for ``quantity`` (``fraction`` of a period)."""
         cur = self.model.currency
         raw = to_decimal(quantity, f"usage[{self.metric}]")
@@ -437,7 +437,7 @@ class Plan:
         return tuple(dict.fromkeys(c.metric for c in self.charges if c.metric is not None))
 
     def raw_lines(
-        self, usage: Mapping[str, Number], fraction: Fraction = Fraction(1), label: str = ""
+        self, usage: Mapping[str, NumberText], fraction: Fraction = Fraction(1), label: str = ""
     ) -> list[RawLine]:
         """Unrounded lines for ``usage`` over ``fraction`` of a period (commitment included)."""
         unknown = sorted(set(usage) - set(self.metrics()))

@@ -15,9 +15,10 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla._errors import ClockError, DatasetError
+from sla._types import ArrowTable, DaskClient, DaskFrame, FileSystem, Instant, PandasFrame
 from sla.clocks import (
     COMPLIANCE_GROUPS,
     ServiceLevelTarget,
@@ -37,10 +38,13 @@ from sla.scale._read import (
     split_contacts,
 )
 
+if TYPE_CHECKING:
+    from sla.clocks._engine import Policies
+
 __all__ = ["compliance_dataset", "cycles_to_pandas", "evaluate_dataset"]
 
 
-def cycles_to_pandas(cycles: Any) -> Any:
+def cycles_to_pandas(cycles: ArrowTable) -> PandasFrame:
     """An Arrow cycle table as pandas with nullable ``Int64`` integers.
 
     Integer columns such as ``stop`` or ``due`` are null for some cycles;
@@ -161,13 +165,13 @@ def _open(path: str | os.PathLike[str], filesystem: Any, client: Any) -> list[Pa
 
 def evaluate_dataset(
     path: str | os.PathLike[str],
-    policy: Any,
+    policy: Policies,
     *,
-    as_of: Any,
-    client: Any = None,
+    as_of: Instant,
+    client: DaskClient | None = None,
     lazy: bool = False,
-    filesystem: Any = None,
-) -> Any:
+    filesystem: FileSystem | None = None,
+) -> PandasFrame | DaskFrame:
     """Evaluate every contact of a partitioned Parquet dataset with Dask.
 
     ``path`` is a directory written by :func:`write_dataset` (or any
@@ -226,18 +230,18 @@ def evaluate_dataset(
 
 def compliance_dataset(
     path: str | os.PathLike[str],
-    policy: Any,
+    policy: Policies,
     *,
-    as_of: Any,
-    client: Any = None,
+    as_of: Instant,
+    client: DaskClient | None = None,
     tz: str | None = None,
     period: Period = "month",
     by: Sequence[str] = COMPLIANCE_GROUPS,
     targets: Sequence[ServiceLevelTarget] = (),
     percentiles: Sequence[float] = (50, 90, 95),
-    filesystem: Any = None,
+    filesystem: FileSystem | None = None,
     split_every: int = 8,
-) -> Any:
+) -> PandasFrame:
     """The compliance report of a partitioned dataset, equal to the single-process one.
 
     Equals ``sla.clocks.compliance(evaluate_table(all events, policy,

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sla._errors import ClockError, DatasetError, Problem
+from sla._types import ArrowTable, DataFrame, FileSystem, Series
 from sla.scale._manifest import (
     MARKER,
     Manifest,
@@ -29,6 +30,12 @@ from sla.scale._manifest import (
 )
 from sla.scale._read import check_instants, open_dataset, read_part
 from sla.scale._storage import Location, resolve
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.dataset as pads
+
+    from sla.simulate import ColumnTable, Traffic
 
 __all__ = ["MARKER", "EventDataset", "partition_of", "read_dataset", "write_dataset"]
 
@@ -54,7 +61,7 @@ class EventDataset:
         return len(self.files)
 
 
-def partition_of(contact_ids: Any, partitions: int) -> npt.NDArray[np.int64]:
+def partition_of(contact_ids: npt.ArrayLike | Series, partitions: int) -> npt.NDArray[np.int64]:
     """The partition (``0 .. partitions - 1``) of each contact id; stable across processes.
 
     >>> import numpy as np
@@ -119,12 +126,12 @@ def _event_batches(source: Any) -> tuple[Any, Iterator[Any]]:
 
 
 def write_dataset(
-    traffic_or_events: Any,
+    traffic_or_events: Traffic | ColumnTable | DataFrame | pads.Dataset | pa.RecordBatchReader,
     path: str | os.PathLike[str],
     *,
     partitions: int = 8,
     overwrite: bool = False,
-    filesystem: Any = None,
+    filesystem: FileSystem | None = None,
 ) -> EventDataset:
     """Write events as ``partitions`` Parquet files, each contact's events in exactly one.
 
@@ -276,7 +283,9 @@ def _describe(location: Location, name: str, index: int) -> PartInfo:
     )
 
 
-def read_dataset(path: str | os.PathLike[str], *, filesystem: Any = None) -> Any:
+def read_dataset(
+    path: str | os.PathLike[str], *, filesystem: FileSystem | None = None
+) -> ArrowTable:
     """All events of a dataset as one Arrow table, in this process, every check made.
 
     The manifest is compared with the directory (a missing, extra or truncated

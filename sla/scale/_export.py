@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from sla._errors import DatasetError
+from sla._types import ArrowTable, DataFrame, FileSystem, PandasFrame
 from sla.clocks import COMPLIANCE_GROUPS, CYCLE_TABLE_COLUMNS
 from sla.scale._storage import resolve
 
@@ -44,7 +45,7 @@ _CYCLE_TEXT: Final = (
 )  # fmt: skip
 
 
-def report_to_arrow(report: Any) -> Any:
+def report_to_arrow(report: PandasFrame) -> ArrowTable:
     """The report as an Arrow table: each fraction column as numerator and denominator."""
     import pyarrow as pa
 
@@ -70,7 +71,7 @@ def report_to_arrow(report: Any) -> Any:
     return pa.table(columns)
 
 
-def report_from_arrow(table: Any) -> Any:
+def report_from_arrow(table: ArrowTable) -> PandasFrame:
     """The report a :func:`report_to_arrow` table stands for, fractions rebuilt."""
     import pandas as pd
     import pyarrow as pa
@@ -161,7 +162,9 @@ def _cycle_type(name: str) -> Any:
     return pa.string() if name in _CYCLE_TEXT else pa.int64()
 
 
-def write_report(report: Any, path: str | os.PathLike[str], *, filesystem: Any = None) -> None:
+def write_report(
+    report: PandasFrame, path: str | os.PathLike[str], *, filesystem: FileSystem | None = None
+) -> None:
     """Write a compliance report to ``path`` (``.parquet`` or ``.csv``; local or a URL).
 
     Fractions become ``<column>_numerator`` / ``<column>_denominator``
@@ -170,12 +173,16 @@ def write_report(report: Any, path: str | os.PathLike[str], *, filesystem: Any =
     _write(report_to_arrow(report), path, filesystem)
 
 
-def read_report(path: str | os.PathLike[str], *, filesystem: Any = None) -> Any:
+def read_report(
+    path: str | os.PathLike[str], *, filesystem: FileSystem | None = None
+) -> PandasFrame:
     """A report written by :func:`write_report`, as a pandas DataFrame with its fractions."""
     return report_from_arrow(_read(path, filesystem, _report_type))
 
 
-def write_cycles(cycles: Any, path: str | os.PathLike[str], *, filesystem: Any = None) -> None:
+def write_cycles(
+    cycles: DataFrame, path: str | os.PathLike[str], *, filesystem: FileSystem | None = None
+) -> None:
     """Write a cycle table (pandas, polars or Arrow) to ``.parquet`` or ``.csv``, losslessly."""
     import pyarrow as pa
 
@@ -188,7 +195,9 @@ def write_cycles(cycles: Any, path: str | os.PathLike[str], *, filesystem: Any =
     _write(table, path, filesystem)
 
 
-def read_cycles(path: str | os.PathLike[str], *, filesystem: Any = None) -> Any:
+def read_cycles(
+    path: str | os.PathLike[str], *, filesystem: FileSystem | None = None
+) -> ArrowTable:
     """A cycle table written by :func:`write_cycles`, as a ``pyarrow.Table``.
 
     Integer columns are int64, text columns string (an empty text stays

@@ -24,14 +24,19 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from sla._errors import DatasetError
+from sla._types import ArrowTable, DataFrame, FileSystem, Instant
 from sla.clocks import evaluate_table, to_seconds
 from sla.scale._read import check_instants
 from sla.scale._storage import resolve
+
+if TYPE_CHECKING:
+    from sla.clocks._engine import Policies
+    from sla.simulate import ColumnTable, Traffic
 
 __all__ = ["Checkpoint", "IncrementalRun", "evaluate_incremental", "read_checkpoint"]
 
@@ -45,10 +50,10 @@ class Checkpoint:
     """The state a run leaves for the next: open contacts' events, closed contacts' cycles."""
 
     as_of: int
-    events: Any  # pyarrow.Table of events
-    cycles: Any  # pyarrow.Table of the closed contacts' cycles
+    events: ArrowTable  # events of the contacts still open
+    cycles: ArrowTable  # the closed contacts' cycles
 
-    def write(self, path: str | os.PathLike[str], *, filesystem: Any = None) -> None:
+    def write(self, path: str | os.PathLike[str], *, filesystem: FileSystem | None = None) -> None:
         """Write ``events.parquet``, ``cycles.parquet`` and ``checkpoint.json`` under ``path``."""
         import pyarrow.parquet as pq
 
@@ -68,7 +73,9 @@ class Checkpoint:
             out.write(json.dumps(body, indent=1).encode("utf-8"))
 
 
-def read_checkpoint(path: str | os.PathLike[str], *, filesystem: Any = None) -> Checkpoint:
+def read_checkpoint(
+    path: str | os.PathLike[str], *, filesystem: FileSystem | None = None
+) -> Checkpoint:
     """A checkpoint written by :meth:`Checkpoint.write`, its version and row counts checked."""
     import pyarrow.parquet as pq
 
@@ -103,10 +110,10 @@ def read_checkpoint(path: str | os.PathLike[str], *, filesystem: Any = None) -> 
 class IncrementalRun:
     """What a run gives: every contact's cycles, the next checkpoint, and what it noticed."""
 
-    cycles: Any  # pyarrow.Table: closed contacts' kept cycles, then the evaluated ones
+    cycles: ArrowTable  # closed contacts' kept cycles, then the evaluated ones
     checkpoint: Checkpoint
     late_events: int  # new events at or before the previous cut
-    reevaluated: tuple[Any, ...]  # closed contacts a new event opened again
+    reevaluated: tuple[object, ...]  # ids of closed contacts a new event opened again
     pending_events: int  # events after as_of, held in the checkpoint
 
 
@@ -150,12 +157,12 @@ def _concat(tables: list[Any]) -> Any:
 
 
 def evaluate_incremental(
-    new_events: Any,
-    policy: Any,
+    new_events: Traffic | ColumnTable | DataFrame,
+    policy: Policies,
     *,
-    as_of: Any,
+    as_of: Instant,
     checkpoint: Checkpoint | None = None,
-    history: Any = None,
+    history: ArrowTable | str | os.PathLike[str] | None = None,
 ) -> IncrementalRun:
     """Evaluate the new events of a period on top of the previous run's checkpoint.
 

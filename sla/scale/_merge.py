@@ -11,8 +11,8 @@ the partials of a split equals the partials of the whole.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from sla._types import ArrowData, ArrowTable, PandasFrame
 from sla.clocks import PARTIAL_COLUMNS
 
 __all__ = ["merge_partials"]
@@ -20,7 +20,7 @@ __all__ = ["merge_partials"]
 _KEYS = PARTIAL_COLUMNS[:-1]  # every column but the count
 
 
-def merge_partials(partials: Sequence[Any]) -> Any:
+def merge_partials(partials: Sequence[ArrowData | PandasFrame]) -> ArrowTable:
     """One Arrow partials table (dictionary-encoded text) from several, counts added up."""
     import pyarrow as pa
     import pyarrow.compute as pc

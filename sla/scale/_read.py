@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 
 from sla._errors import DatasetError
+from sla._types import ArrowData
 from sla.scale._manifest import (
     Manifest,
     PartInfo,
@@ -122,7 +123,7 @@ def read_part(part: Part) -> Any:
     return table
 
 
-def check_instants(table: Any, where: str, *, first_row: int = 0) -> None:
+def check_instants(table: ArrowData, where: str, *, first_row: int = 0) -> None:
     """Refuse null, naive or out-of-range instants in ``at``, naming file, row and contact.
 
     Integers must be epoch *seconds* from 1970 up to 2200; a value of the size

@@ -25,6 +25,7 @@ from typing import Any, Final
 import numpy as np
 
 from sla._errors import DatasetError
+from sla._types import DaskClient, FileSystem
 from sla.scale._dataset import _PART, EventDataset, _describe, _ids, partition_of
 from sla.scale._manifest import (
     SEALED_RULE,
@@ -89,9 +90,9 @@ def repartition_dataset(
     target: str | os.PathLike[str],
     *,
     partitions: int,
-    client: Any = None,
-    filesystem: Any = None,
-    target_filesystem: Any = None,
+    client: DaskClient | None = None,
+    filesystem: FileSystem | None = None,
+    target_filesystem: FileSystem | None = None,
 ) -> EventDataset:
     """Repartition every Parquet file under ``source`` by contact into a new dataset, on Dask.
 
@@ -152,7 +153,10 @@ def _summary(goal: Location, described: Sequence[PartInfo]) -> EventDataset:
 
 
 def seal_dataset(
-    path: str | os.PathLike[str], *, filesystem: Any = None, client: Any = None
+    path: str | os.PathLike[str],
+    *,
+    filesystem: FileSystem | None = None,
+    client: DaskClient | None = None,
 ) -> EventDataset:
     """Write a manifest for a dataset another tool partitioned by contact.
 
